@@ -1,0 +1,126 @@
+"""Where things live and the committee's editable rules.
+
+Defaults ship as TOML files in the package's `data/` folder. A file of the same
+name in the user's config folder (`grassroots paths` shows it) replaces the
+default, so a committee can follow local practice without touching the code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import platformdirs
+
+from grassroots_tui.domain.calendar import WorkCalendar
+from grassroots_tui.domain.deadlines import SlaRules
+
+APP_NAME = "grassroots"
+APP_AUTHOR = "grassroots"
+
+
+def packaged_data_dir() -> Path:
+    """The defaults: inside the installed package, or `data/` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parents[1] / "data"):
+        if (candidate / "categories.toml").is_file():
+            return candidate
+    raise FileNotFoundError("grassroots data files not found (categories.toml)")
+
+
+def user_config_dir() -> Path:
+    env = os.environ.get("GRASSROOTS_CONFIG_DIR")
+    return Path(env) if env else Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def user_data_dir() -> Path:
+    env = os.environ.get("GRASSROOTS_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "grassroots.sqlite3"
+
+
+def demo_db_path() -> Path:
+    return user_data_dir() / "demo.sqlite3"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """`--db PATH`, else `GRASSROOTS_DB`, else the user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("GRASSROOTS_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    override = user_config_dir() / name
+    path = override if override.is_file() else packaged_data_dir() / name
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass
+class Settings:
+    """The committee's rules, read once per process."""
+
+    @cached_property
+    def general(self) -> dict[str, Any]:
+        return load_toml("settings.toml")
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(os.environ.get("GRASSROOTS_TZ") or self.general.get("timezone", "Asia/Shanghai"))
+
+    @cached_property
+    def sla(self) -> SlaRules:
+        return SlaRules.from_mapping(load_toml("sla.toml"))
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        data = load_toml("calendar.toml")
+        return WorkCalendar.from_lists(data.get("holidays", []), data.get("workdays", []))
+
+    @cached_property
+    def categories(self) -> list[dict[str, Any]]:
+        return load_toml("categories.toml")["category"]
+
+    @cached_property
+    def units(self) -> list[dict[str, Any]]:
+        return load_toml("units.toml")["unit"]
+
+    @cached_property
+    def grids(self) -> list[dict[str, Any]]:
+        return load_toml("grids.toml")["grid"]
+
+    @cached_property
+    def meeting_rules(self) -> dict[str, Any]:
+        return load_toml("meeting_rules.toml")["type"]
+
+    @property
+    def concern_prefix(self) -> str:
+        return self.general.get("concern_prefix", "SQ")
+
+    @property
+    def action_prefix(self) -> str:
+        return self.general.get("action_prefix", "YD")
+
+    @property
+    def meeting_prefix(self) -> str:
+        return self.general.get("meeting_prefix", "YS")
+
+    @property
+    def default_clerk(self) -> str:
+        return self.general.get("default_clerk", "值班工作人员")
+
+    @property
+    def committee_name(self) -> str:
+        return self.general.get("committee_name", "社区居民委员会")

@@ -1,0 +1,1 @@
+"""Pure rules of the committee's work: no database, no Textual, no I/O."""

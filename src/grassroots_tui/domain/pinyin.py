@@ -1,0 +1,19 @@
+"""Pinyin keys for lookup and sort order (张三丰 -> `zhangsanfeng`, `zsf`)."""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+
+def full_pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text, errors="default")).lower().replace(" ", "")
+
+
+def initials(text: str) -> str:
+    return "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if s).lower()
+
+
+def sort_key(text: str) -> str:
+    """Pinyin order for Chinese names: 李 (li) before 张 (zhang). Ties keep the characters."""
+    syllables = lazy_pinyin(text, style=Style.TONE3, errors="default")
+    return " ".join(s.lower() for s in syllables) + "\x00" + text
