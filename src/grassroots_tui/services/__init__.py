@@ -1,0 +1,1 @@
+"""Use cases a clerk performs: one transaction each, domain rules + store."""

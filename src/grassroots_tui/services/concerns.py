@@ -1,0 +1,388 @@
+"""Concern use cases: log, act on, show and list — one transaction each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, text, update
+from sqlmodel import Session, select
+
+from grassroots_tui.domain import pipeline
+from grassroots_tui.domain.codes import (
+    OPEN_STATUSES, Action, Channel, ConcernKind, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
+)
+from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
+from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
+from grassroots_tui.domain.reference import format_reference, normalise_reference
+from grassroots_tui.domain.validation import check_text, mask_phone, normalise_phone
+from grassroots_tui.services.workspace import Workspace
+from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Meeting, Resident, Unit
+
+
+# ---------------------------------------------------------------- views
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    action: str
+    action_label: str
+    actor: str
+    from_status: str | None
+    to_status: str
+    note: str
+    unit: str | None
+    deadline_before: datetime | None
+    deadline_after: datetime | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class ConcernView:
+    reference: str
+    kind: str
+    status: str
+    status_label: str
+    summary: str
+    detail: str
+    category: str
+    category_name: str
+    channel: str
+    nature: str
+    urgency: str
+    unit: str | None
+    unit_name: str | None
+    supervision: str
+    resident_name: str | None
+    resident_phone_masked: str | None
+    location: str
+    received_at: datetime
+    dispatch_due: datetime
+    feedback_due: datetime
+    feedback_due_original: datetime
+    due_at: datetime | None
+    deadline_state: str
+    rework_count: int
+    return_count: int
+    extension_count: int
+    problem_case: bool
+    followup_outcome: str | None
+    followup_satisfaction: str | None
+    closed_at: datetime | None
+    version: int
+    allowed_actions: list[str] = field(default_factory=list)
+    events: list[EventView] = field(default_factory=list)
+
+    @property
+    def deadline_label(self) -> str:
+        return DEADLINE_LABEL[DeadlineState(self.deadline_state)]
+
+
+def _view(ws: Workspace, c: Concern, cat_name: str, unit_name: str | None, resident: Resident | None,
+          now: datetime, events: list[EventView] | None = None) -> ConcernView:
+    status = Status(c.status)
+    state = deadline_state(now, c.due_at, c.warn_at)
+    location = "-".join(p for p in (c.building, c.unit_no, c.room) if p)
+    if c.estate:
+        location = f"{c.estate} {location}".strip()
+    if c.location_text:
+        location = f"{location} {c.location_text}".strip()
+    return ConcernView(
+        reference=c.reference, kind=c.kind, status=status.value, status_label=status.label,
+        summary=c.summary, detail=c.detail, category=c.category_code, category_name=cat_name,
+        channel=c.channel, nature=c.nature, urgency=c.urgency, unit=c.unit_code, unit_name=unit_name,
+        supervision=c.supervision, resident_name=resident.name if resident else None,
+        resident_phone_masked=mask_phone(resident.phone) if resident else None, location=location,
+        received_at=ws.local(c.received_at), dispatch_due=ws.local(c.dispatch_due),
+        feedback_due=ws.local(c.feedback_due), feedback_due_original=ws.local(c.feedback_due_original),
+        due_at=ws.local(c.due_at), deadline_state=state.value, rework_count=c.rework_count,
+        return_count=c.return_count, extension_count=c.extension_count,
+        problem_case=pipeline.is_problem_case(c.rework_count, c.return_count),
+        followup_outcome=c.followup_outcome, followup_satisfaction=c.followup_satisfaction,
+        closed_at=ws.local(c.closed_at), version=c.version,
+        allowed_actions=[a.value for a in pipeline.allowed_actions(status)], events=events or [],
+    )
+
+
+# ---------------------------------------------------------------- references
+
+def next_number(session: Session, series: str) -> int:
+    """Atomically take the next number of a series; numbers are never handed out twice."""
+    row = session.execute(
+        text("INSERT INTO counter(name, last) VALUES (:n, 1) "
+             "ON CONFLICT(name) DO UPDATE SET last = last + 1 RETURNING last"),
+        {"n": series},
+    ).one()
+    return int(row[0])
+
+
+def new_reference(session: Session, prefix: str, year: int) -> str:
+    return format_reference(prefix, year, next_number(session, f"{prefix}-{year}"))
+
+
+# ---------------------------------------------------------------- intake
+
+@dataclass
+class ConcernDraft:
+    summary: str
+    category: str
+    detail: str = ""
+    channel: Channel | str = Channel.WALK_IN
+    nature: Nature | str = Nature.HELP
+    urgency: Urgency | str | None = None
+    resident_id: int | None = None
+    resident_phone: str | None = None
+    received_at: datetime | None = None
+    estate: str = ""
+    building: str = ""
+    unit_no: str = ""
+    room: str = ""
+    location_text: str = ""
+    repeat_of: str | None = None
+    kind: ConcernKind = ConcernKind.CONCERN
+
+
+def _category(session: Session, code: str) -> tuple[Category, Category | None]:
+    code = (code or "").strip()
+    cat = session.get(Category, code)
+    if cat is None:
+        raise DomainError(f"没有编码为“{code}”的分类。请使用两级分类编码，如 0801（漏水渗水）。", "category")
+    parent = session.get(Category, cat.parent_code) if cat.parent_code else None
+    return cat, parent
+
+
+def default_urgency(cat: Category, parent: Category | None) -> Urgency:
+    return Urgency(cat.urgency or (parent.urgency if parent else None) or "ordinary")
+
+
+def default_unit(cat: Category, parent: Category | None) -> str | None:
+    return cat.unit_code or (parent.unit_code if parent else None)
+
+
+def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft) -> ConcernView:
+    """受理: validate, number, compute both deadlines and write the first event."""
+    from grassroots_tui.domain.codes import parse
+
+    summary = check_text(draft.summary, "诉求摘要", "summary", required=True, limit=200)
+    detail = check_text(draft.detail, "详细情况", "detail", limit=20000)
+    channel = parse(Channel, draft.channel, "channel") if not isinstance(draft.channel, Channel) else draft.channel
+    nature = parse(Nature, draft.nature, "nature") if not isinstance(draft.nature, Nature) else draft.nature
+    now = ws.now()
+    received = draft.received_at.astimezone(ws.tz) if draft.received_at else now
+    if received > now:
+        raise DomainError("受理时间不能晚于现在。", "received_at")
+    with ws.write() as s:
+        cat, parent = _category(s, draft.category)
+        if cat.parent_code is None:
+            raise DomainError(f"“{cat.name}”是一级分类，请选择它下面的二级分类。", "category")
+        if draft.urgency:
+            urgency = draft.urgency if isinstance(draft.urgency, Urgency) else parse(Urgency, draft.urgency, "urgency")
+        else:
+            urgency = default_urgency(cat, parent)
+        resident = None
+        if draft.resident_id is not None:
+            resident = s.get(Resident, draft.resident_id)
+            if resident is None:
+                raise NotFound("找不到所选居民。", "resident")
+        elif draft.resident_phone:
+            phone = normalise_phone(draft.resident_phone, "resident_phone")
+            resident = s.exec(select(Resident).where(Resident.phone == phone)).first()
+            if resident is None:
+                raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
+        repeat_id = None
+        if draft.repeat_of:
+            prior = s.exec(select(Concern).where(Concern.reference == normalise_reference(draft.repeat_of))).first()
+            if prior is None:
+                raise NotFound(f"找不到诉求 {draft.repeat_of}。", "repeat_of")
+            repeat_id = prior.id
+        deadlines = compute_deadlines(received, urgency, ws.settings.sla, ws.settings.calendar)
+        due_at, warn_at = pipeline.initial_clock(received, urgency, deadlines.dispatch_due, ws.settings.sla,
+                                                 ws.settings.calendar)
+        prefix = ws.settings.concern_prefix if draft.kind is ConcernKind.CONCERN else ws.settings.action_prefix
+        concern = Concern(
+            reference=new_reference(s, prefix, received.year), kind=draft.kind.value,
+            resident_id=resident.id if resident else None, channel=channel.value, nature=nature.value,
+            category_code=cat.code, summary=summary, detail=detail,
+            estate=draft.estate or (resident.estate if resident else ""),
+            building=draft.building or (resident.building if resident else ""),
+            unit_no=draft.unit_no or (resident.unit_no if resident else ""),
+            room=draft.room or (resident.room if resident else ""),
+            location_text=draft.location_text, grid_code=resident.grid_code if resident else None,
+            urgency=urgency.value, status=Status.RECEIVED.value, received_at=received,
+            dispatch_due=deadlines.dispatch_due, feedback_due=deadlines.feedback_due,
+            feedback_due_original=deadlines.feedback_due, due_at=due_at, warn_at=warn_at,
+            repeat_of_id=repeat_id, created_by=actor_id, updated_at=now,
+        )
+        s.add(concern)
+        s.flush()
+        s.add(ConcernEvent(concern_id=concern.id, action=Action.RECEIVE.value, actor_id=actor_id, at=received,
+                           from_status=None, to_status=Status.RECEIVED.value, note="",
+                           deadline_before=None, deadline_after=deadlines.dispatch_due,
+                           data=json.dumps({"channel": channel.value, "urgency": urgency.value}, ensure_ascii=False)))
+        reference = concern.reference
+    return get_concern(ws, reference)
+
+
+# ---------------------------------------------------------------- transitions
+
+def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
+    """The rules' view of a stored concern, with times in the committee's time zone."""
+    return pipeline.ConcernSnapshot(
+        status=Status(c.status), received_at=ws.local(c.received_at), dispatch_due=ws.local(c.dispatch_due),
+        feedback_due=ws.local(c.feedback_due), feedback_due_original=ws.local(c.feedback_due_original),
+        urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
+        rework_count=c.rework_count, return_count=c.return_count, extension_count=c.extension_count,
+        first_routed_at=ws.local(c.first_routed_at), first_reported_at=ws.local(c.first_reported_at),
+        reference=c.reference,
+    )
+
+
+def _load(session: Session, reference: str) -> Concern:
+    ref = normalise_reference(reference)
+    concern = session.exec(select(Concern).where(Concern.reference == ref)).first()
+    if concern is None:
+        raise NotFound(f"找不到诉求 {ref}。", "reference")
+    return concern
+
+
+def apply_change(session: Session, concern: Concern, change: pipeline.Change, actor_id: int, at: datetime,
+                 expected_version: int | None, meeting_id: int | None = None, extra: dict | None = None) -> None:
+    """Write a planned change and its event; refuse if someone else changed the concern first."""
+    values: dict = {"status": change.to_status.value, "updated_at": at, "version": concern.version + 1}
+    data: dict = dict(extra or {})
+    for key, value in change.fields.items():
+        if key == "followup_count_inc":
+            values["followup_count"] = concern.followup_count + value
+        elif key == "merged_into":
+            target = _load(session, value)
+            if target.id == concern.id:
+                raise DomainError("不能把诉求合并到它自己。", "merge_into")
+            if target.status == Status.MERGED.value:
+                raise DomainError(f"{target.reference} 本身已被合并，请合并到它的主诉求。", "merge_into")
+            values["merged_into_id"] = target.id
+            data["merged_into"] = target.reference
+        elif key == "meeting_ref":
+            values["meeting_id"] = meeting_id
+            data["meeting"] = value
+        elif key == "unit_code":
+            if value is not None and session.get(Unit, value) is None:
+                raise DomainError(f"没有编码为“{value}”的承办单位。", "unit")
+            values["unit_code"] = value
+        elif isinstance(value, (Outcome, Satisfaction, Supervision)):
+            values[key] = value.value
+            data[key.removeprefix("followup_")] = value.value
+        else:
+            values[key] = value
+    version = concern.version if expected_version is None else expected_version
+    result = session.execute(
+        update(Concern).where(Concern.id == concern.id, Concern.version == version).values(**values)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(f"{concern.reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
+    session.add(ConcernEvent(
+        concern_id=concern.id, action=change.action.value, actor_id=actor_id, at=at,
+        from_status=change.from_status.value, to_status=change.to_status.value, note=change.note,
+        unit_code=values.get("unit_code", concern.unit_code), deadline_before=change.deadline_before,
+        deadline_after=change.deadline_after, meeting_id=meeting_id,
+        data=json.dumps(data, ensure_ascii=False) if data else "",
+    ))
+
+
+def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
+        expected_version: int | None = None, at: datetime | None = None) -> ConcernView:
+    """Carry out one pipeline action on a concern (one transaction)."""
+    at = (at or ws.now()).astimezone(ws.tz)
+    if request.action is Action.RESOLVE:
+        raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
+    with ws.write() as s:
+        concern = _load(s, reference)
+        if expected_version is not None and concern.version != expected_version:
+            raise StaleVersion(f"{concern.reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
+        meeting_id = None
+        if request.action is Action.AGENDA:
+            meeting = s.exec(select(Meeting).where(Meeting.reference == normalise_reference(request.meeting_ref or ""))).first()
+            if meeting is None:
+                raise NotFound(f"找不到会议 {request.meeting_ref}。", "meeting")
+            meeting_id = meeting.id
+        change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
+        apply_change(s, concern, change, actor_id, at, expected_version, meeting_id)
+        ref = concern.reference
+    return get_concern(ws, ref)
+
+
+# ---------------------------------------------------------------- reading
+
+def get_concern(ws: Workspace, reference: str, with_events: bool = True) -> ConcernView:
+    with ws.read() as s:
+        concern = _load(s, reference)
+        cat = s.get(Category, concern.category_code)
+        unit = s.get(Unit, concern.unit_code) if concern.unit_code else None
+        resident = s.get(Resident, concern.resident_id) if concern.resident_id else None
+        events: list[EventView] = []
+        if with_events:
+            rows = s.exec(
+                select(ConcernEvent, Clerk.name).join(Clerk, Clerk.id == ConcernEvent.actor_id, isouter=True)
+                .where(ConcernEvent.concern_id == concern.id).order_by(ConcernEvent.id)
+            ).all()
+            for ev, actor in rows:
+                action = Action(ev.action)
+                events.append(EventView(
+                    at=ws.local(ev.at), action=ev.action, action_label=action.label, actor=actor or "",
+                    from_status=ev.from_status, to_status=ev.to_status, note=ev.note, unit=ev.unit_code,
+                    deadline_before=ws.local(ev.deadline_before), deadline_after=ws.local(ev.deadline_after),
+                    data=json.loads(ev.data) if ev.data else {},
+                ))
+        return _view(ws, concern, cat.name if cat else concern.category_code, unit.name if unit else None,
+                     resident, ws.now(), events)
+
+
+@dataclass
+class ConcernFilter:
+    status: list[str] | None = None
+    search: str | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    kind: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def list_concerns(ws: Workspace, flt: ConcernFilter) -> list[ConcernView]:
+    from grassroots_tui.domain.codes import parse
+
+    now = ws.now()
+    with ws.read() as s:
+        q = (select(Concern, Category.name, Unit.name, Resident)
+             .join(Category, Category.code == Concern.category_code)
+             .join(Unit, Unit.code == Concern.unit_code, isouter=True)
+             .join(Resident, Resident.id == Concern.resident_id, isouter=True))
+        if flt.status:
+            codes = [parse(Status, st, "status").value for st in flt.status]
+            q = q.where(Concern.status.in_(codes))
+        if flt.kind:
+            q = q.where(Concern.kind == flt.kind)
+        if flt.overdue:
+            q = q.where(Concern.due_at.is_not(None), Concern.due_at < now)
+        if flt.due_soon:
+            q = q.where(Concern.warn_at <= now, Concern.due_at >= now)
+        if flt.search:
+            needle = flt.search.strip()
+            like = f"%{needle.replace('%', '').replace('_', '')}%"
+            q = q.where(or_(Concern.reference.like(like), Concern.summary.like(like), Concern.detail.like(like),
+                            Resident.name.like(like)))
+        q = q.order_by(Concern.received_at.desc(), Concern.id.desc()).offset(flt.offset).limit(flt.limit)
+        return [_view(ws, c, cat, unit, res, now) for c, cat, unit, res in s.exec(q).all()]
+
+
+def open_status_codes() -> list[str]:
+    return sorted(s.value for s in OPEN_STATUSES)
+
+
+def count_concerns(ws: Workspace, where) -> int:  # noqa: ANN001
+    with ws.read() as s:
+        return int(s.exec(select(func.count()).select_from(Concern).where(where)).one())
+
+
+__all__ = ["ConcernDraft", "ConcernFilter", "ConcernView", "EventView", "act", "get_concern", "list_concerns",
+           "log_concern", "new_reference", "date"]

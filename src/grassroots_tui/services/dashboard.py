@@ -1,0 +1,107 @@
+"""The figures and short lists on the clerk's dashboard (工作台)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from grassroots_tui.domain.codes import MeetingType, Status
+from grassroots_tui.domain.validation import mask_phone
+from grassroots_tui.services.workspace import Workspace
+from grassroots_tui.store.models import Category, Concern, Meeting, Resident, Unit
+
+RUNNING = (Status.RECEIVED.value, Status.DISPATCHED.value, Status.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    reference: str
+    summary: str
+    category_name: str
+    status_label: str
+    unit_name: str
+    resident: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    reference: str
+    type_label: str
+    topic: str
+    start_at: datetime
+    end_at: datetime
+    place: str
+
+
+@dataclass
+class Dashboard:
+    today: datetime
+    month_label: str
+    intake_this_month: int
+    closed_this_month: int
+    open_total: int
+    overdue_count: int
+    due_soon_count: int
+    awaiting_followup: int
+    parked: int
+    problem_cases: int
+    meetings_today: list[MeetingRow] = field(default_factory=list)
+    overdue: list[DeadlineRow] = field(default_factory=list)
+    due_soon: list[DeadlineRow] = field(default_factory=list)
+
+
+def month_bounds(now: datetime) -> tuple[datetime, datetime]:
+    start = datetime.combine(now.date().replace(day=1), time(0), tzinfo=now.tzinfo)
+    nxt = (start + timedelta(days=32)).replace(day=1)
+    return start, nxt
+
+
+def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
+    """Every figure comes from an indexed query; safe to call from a worker thread."""
+    now = ws.now()
+    m_start, m_end = month_bounds(now)
+    d_start = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    d_end = d_start + timedelta(days=1)
+    with ws.read() as s:
+        def count(*where) -> int:  # noqa: ANN002
+            return int(s.exec(select(func.count()).select_from(Concern).where(*where)).one())
+
+        is_concern = Concern.kind == "concern"
+        intake = count(is_concern, Concern.received_at >= m_start, Concern.received_at < m_end)
+        closed = count(is_concern, Concern.status == Status.CLOSED.value, Concern.closed_at >= m_start,
+                       Concern.closed_at < m_end)
+        open_total = count(Concern.status.in_(RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)))
+        overdue_n = count(Concern.status.in_(RUNNING), Concern.due_at < now)
+        soon_n = count(Concern.status.in_(RUNNING), Concern.warn_at <= now, Concern.due_at >= now)
+        awaiting = count(Concern.status == Status.AWAITING_FOLLOWUP.value)
+        parked = count(Concern.status == Status.PARKED.value)
+        problems = count(Concern.status.in_(RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)),
+                         (Concern.rework_count >= 3) | (Concern.return_count >= 3))
+
+        def rows(*where) -> list[DeadlineRow]:  # noqa: ANN002
+            q = (select(Concern, Category.name, Unit.name, Resident.name, Resident.phone)
+                 .join(Category, Category.code == Concern.category_code)
+                 .join(Unit, Unit.code == Concern.unit_code, isouter=True)
+                 .join(Resident, Resident.id == Concern.resident_id, isouter=True)
+                 .where(Concern.status.in_(RUNNING), *where).order_by(Concern.due_at).limit(list_limit))
+            out = []
+            for c, cat, unit, rname, rphone in s.exec(q).all():
+                who = f"{rname} {mask_phone(rphone)}".strip() if rname else "匿名"
+                out.append(DeadlineRow(c.reference, c.summary, cat, Status(c.status).label, unit or "",
+                                       who, ws.local(c.due_at)))
+            return out
+
+        overdue = rows(Concern.due_at < now)
+        due_soon = rows(Concern.warn_at <= now, Concern.due_at >= now)
+        meetings = [
+            MeetingRow(m.reference, MeetingType(m.type).label, m.topic, ws.local(m.start_at), ws.local(m.end_at),
+                       m.place)
+            for m in s.exec(select(Meeting).where(Meeting.start_at >= d_start, Meeting.start_at < d_end,
+                                                  Meeting.status != "cancelled").order_by(Meeting.start_at)).all()
+        ]
+    return Dashboard(now, f"{now.year}年{now.month}月", intake, closed, open_total, overdue_n, soon_n, awaiting,
+                     parked, problems, meetings, overdue, due_soon)

@@ -1,0 +1,113 @@
+"""An open database with the committee's rules and a clock: what every service needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from grassroots_tui.config import Settings
+from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.domain.pinyin import initials
+from grassroots_tui.store import migrate
+from grassroots_tui.store.engine import make_engine, writer
+from grassroots_tui.store.models import Category, Clerk, Grid, Setting, Unit
+
+
+class Workspace:
+    def __init__(self, path: Path, engine: Engine, settings: Settings,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self.engine = engine
+        self.writer_engine = writer(engine)
+        self.settings = settings
+        self._clock = clock
+        self.backup_path: Path | None = None
+
+    @classmethod
+    def open(cls, path: Path | str, *, settings: Settings | None = None,
+             clock: Callable[[], datetime] | None = None) -> "Workspace":
+        """Open (creating or upgrading, after a backup) the database at `path`."""
+        path = Path(path)
+        engine = make_engine(path)
+        try:
+            backup = migrate.upgrade(engine, path)
+        except migrate.UnknownRevision as exc:
+            engine.dispose()
+            raise DomainError(f"数据库 {path} 由更新版本的程序创建（版本 {exc}），请升级程序后再打开。") from None
+        ws = cls(path, engine, settings or Settings(), clock)
+        ws.backup_path = backup
+        seed_reference_data(ws)
+        return ws
+
+    def now(self) -> datetime:
+        if self._clock is not None:
+            return self._clock().astimezone(self.tz)
+        return datetime.now(self.tz)
+
+    @property
+    def tz(self):  # noqa: ANN201
+        return self.settings.tz
+
+    def local(self, value: datetime | None) -> datetime | None:
+        return value.astimezone(self.tz) if value is not None else None
+
+    def read(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction, begun IMMEDIATE: all of an action or none of it."""
+        with Session(self.writer_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def get_setting(self, key: str, default: str = "") -> str:
+        with self.read() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as s:
+            row = s.get(Setting, key)
+            if row:
+                row.value = value
+            else:
+                s.add(Setting(key=key, value=value))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def seed_reference_data(ws: Workspace) -> None:
+    """Insert default units, grids, categories and a clerk that the database lacks.
+
+    Existing rows are left as the committee edited them.
+    """
+    st = ws.settings
+    with ws.write() as s:
+        if s.exec(select(Setting).where(Setting.key == "seeded")).first():
+            return
+        have_units = set(s.exec(select(Unit.code)).all())
+        for u in st.units:
+            if u["code"] not in have_units:
+                s.add(Unit(code=u["code"], name=u["name"], kind=u.get("kind", "committee")))
+        have_grids = set(s.exec(select(Grid.code)).all())
+        for g in st.grids:
+            if g["code"] not in have_grids:
+                s.add(Grid(code=g["code"], name=g["name"]))
+        s.flush()
+        have_cats = set(s.exec(select(Category.code)).all())
+        for c in st.categories:  # parents come first in the file
+            if c["code"] not in have_cats:
+                s.add(Category(code=c["code"], name=c["name"], parent_code=c.get("parent"),
+                               urgency=c.get("urgency"), unit_code=c.get("unit"),
+                               initials=initials(c["name"])))
+                s.flush()
+        if not s.exec(select(Clerk)).first():
+            s.add(Clerk(name=st.default_clerk, role="值班"))
+        s.add(Setting(key="seeded", value="1"))

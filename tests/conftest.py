@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own data and config folders and a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user folders or a GRASSROOTS_DB of the machine."""
+    monkeypatch.setenv("GRASSROOTS_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.setenv("GRASSROOTS_CONFIG_DIR", str(tmp_path / "userconfig"))
+    monkeypatch.delenv("GRASSROOTS_DB", raising=False)
+    monkeypatch.delenv("GRASSROOTS_TZ", raising=False)
+
+
+class Clock:
+    """A settable clock for services: `clock.set(2026, 9, 30, 10)`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, *args: int) -> datetime:
+        self.now = datetime(*args, tzinfo=TZ)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 9, 30, 9, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.sqlite3"
+
+
+@pytest.fixture
+def ws(db_path: Path, clock: Clock):  # noqa: ANN201
+    from grassroots_tui.services.workspace import Workspace
+
+    workspace = Workspace.open(db_path, clock=clock)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def clerk_id(ws) -> int:  # noqa: ANN001
+    from grassroots_tui.services.clerks import current_clerk
+
+    return current_clerk(ws).id
