@@ -6,7 +6,7 @@ import re
 
 from grassroots_tui.domain.validation import nfkc
 
-_PATTERN = re.compile(r"^([A-Z]{2,4})-(\d{4})-(\d{4,6})$")
+_PATTERN = re.compile(r"^([A-Z]{2,4})-(\d{4})-(\d{1,6})$")
 
 
 def format_reference(prefix: str, year: int, seq: int, width: int = 6) -> str:

@@ -117,8 +117,8 @@ def next_number(session: Session, series: str) -> int:
     return int(row[0])
 
 
-def new_reference(session: Session, prefix: str, year: int) -> str:
-    return format_reference(prefix, year, next_number(session, f"{prefix}-{year}"))
+def new_reference(session: Session, prefix: str, year: int, width: int = 6) -> str:
+    return format_reference(prefix, year, next_number(session, f"{prefix}-{year}"), width)
 
 
 # ---------------------------------------------------------------- intake
