@@ -64,7 +64,9 @@ def _workspace(db: Path | None):  # noqa: ANN202
 def _clerk(ws, name: str | None):  # noqa: ANN001, ANN202
     from grassroots_tui.services.clerks import current_clerk
 
-    return current_clerk(ws, name or STATE.clerk)
+    import os
+
+    return current_clerk(ws, name or STATE.clerk or os.environ.get("GRASSROOTS_CLERK"))
 
 
 def _plain(value: Any) -> Any:

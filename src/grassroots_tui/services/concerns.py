@@ -16,7 +16,7 @@ from grassroots_tui.domain.codes import (
 from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.reference import format_reference, normalise_reference
-from grassroots_tui.domain.validation import check_text, mask_phone, normalise_phone
+from grassroots_tui.domain.validation import check_text, mask_phone, nfkc, normalise_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Meeting, Resident, Unit
 
@@ -144,7 +144,7 @@ class ConcernDraft:
 
 
 def _category(session: Session, code: str) -> tuple[Category, Category | None]:
-    code = (code or "").strip()
+    code = nfkc(code)
     cat = session.get(Category, code)
     if cat is None:
         raise DomainError(f"没有编码为“{code}”的分类。请使用两级分类编码，如 0801（漏水渗水）。", "category")
@@ -266,6 +266,7 @@ def apply_change(session: Session, concern: Concern, change: pipeline.Change, ac
             values["meeting_id"] = meeting_id
             data["meeting"] = value
         elif key == "unit_code":
+            value = nfkc(value).upper() if value is not None else None
             if value is not None and session.get(Unit, value) is None:
                 raise DomainError(f"没有编码为“{value}”的承办单位。", "unit")
             values["unit_code"] = value

@@ -13,15 +13,14 @@ class CountTile(Widget):
     DEFAULT_CSS = """
     CountTile {
         width: 1fr;
-        height: 3;
-        border: round $primary 50%;
-        border-title-align: center;
-        content-align: center middle;
+        height: 2;
+        margin-right: 1;
+        background: $boost;
         text-align: center;
-        text-style: bold;
     }
-    CountTile.-alert { border: round $error; color: $error; }
-    CountTile.-warn { border: round $warning; color: $warning; }
+    CountTile:last-of-type { margin-right: 0; }
+    CountTile.-alert { color: $error; }
+    CountTile.-warn { color: $warning; }
     """
 
     value: reactive[int | None] = reactive(None)
@@ -30,7 +29,6 @@ class CountTile(Widget):
         super().__init__(**kwargs)
         self.label = label
         self.alert = alert  # "-alert" or "-warn": the class to set while the figure is not zero
-        self.border_title = label
         self.tooltip = label
 
     def watch_value(self, value: int | None) -> None:
@@ -38,4 +36,5 @@ class CountTile(Widget):
             self.set_class(bool(value), self.alert)
 
     def render(self) -> Text:
-        return Text("-" if self.value is None else str(self.value))
+        number = "-" if self.value is None else str(self.value)
+        return Text.assemble((self.label, "dim"), "\n", (number, "bold"))

@@ -1,0 +1,179 @@
+"""工作台: this month's figures, concerns against their deadlines, today's meetings.
+
+The figures are read in a worker thread; the screen shows at once with
+"正在读取" and fills in when the query returns. It reloads on Ctrl+R, whenever
+it becomes the active screen again, and once a minute.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from grassroots_tui.tui.widgets.count_tile import CountTile
+from grassroots_tui.tui.widgets.lists import DeadlineTable, MeetingTable
+from grassroots_tui.tui.widgets.footer import KeyBar
+from grassroots_tui.tui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from grassroots_tui.services.dashboard import Dashboard
+
+LOADING = "正在读取数据库，请稍候"
+WEEKDAYS = "一二三四五六日"
+AUTO_REFRESH_SECONDS = 60
+
+# (widget id, label, Dashboard attribute, alert class while non-zero)
+TILES = (
+    ("intake", "本月受理", "intake_this_month", ""),
+    ("closed", "本月办结", "closed_this_month", ""),
+    ("open", "在办", "open_total", ""),
+    ("overdue-count", "已超期", "overdue_count", "-alert"),
+    ("due-soon-count", "即将到期", "due_soon_count", "-warn"),
+    ("awaiting", "待回访", "awaiting_followup", ""),
+    ("parked", "挂账", "parked", ""),
+    ("problems", "问题工单", "problem_cases", "-alert"),
+)
+
+
+def day_label(today) -> str:  # noqa: ANN001
+    return f"{today.year}年{today.month}月{today.day}日 星期{WEEKDAYS[today.weekday()]}"
+
+
+def list_title(label: str, total: int, shown: int, unit: str) -> Text:
+    if total == 0:
+        return Text(f"{label}：无", style="bold")
+    title = Text(f"{label} {total} {unit}", style="bold")
+    if shown < total:
+        title.append(f"（列出最早的 {shown} {unit}，全部见 F3 台账）", style="dim")
+    return title
+
+
+class DashboardScreen(Screen):
+    """The screen the program opens on."""
+
+    BINDINGS = [
+        Binding("f9,ctrl+u", "app.switch_clerk", "切换人员", id="switch_clerk",
+                tooltip="选择当前登记和办理的工作人员，下次打开时记住"),
+        Binding("ctrl+r", "refresh_dashboard", "刷新", id="refresh_dashboard",
+                tooltip="重新读取工作台的数字和清单"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+
+    def __init__(self) -> None:
+        super().__init__(name="dashboard")
+        self.dashboard: Dashboard | None = None
+        self.loads = 0  # completed loads, for tests and the benchmark
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("工作台")
+        yield Static(Text(LOADING), id="status")
+        with Horizontal(id="tiles"):
+            for tile_id, label, _attr, alert in TILES:
+                yield CountTile(label, alert=alert, id=tile_id)
+        with Vertical(id="lists"):
+            with Horizontal(id="deadlines"):
+                with Vertical(id="overdue-box", classes="box"):
+                    yield Static(Text("已超期", style="bold"), id="overdue-title", classes="box-title")
+                    yield DeadlineTable(overdue=True, id="overdue")
+                with Vertical(id="due-soon-box", classes="box"):
+                    yield Static(Text("即将到期", style="bold"), id="due-soon-title", classes="box-title")
+                    yield DeadlineTable(id="due-soon")
+            with Vertical(id="meetings-box", classes="box"):
+                yield Static(Text("今日会议", style="bold"), id="meetings-title", classes="box-title")
+                yield MeetingTable(id="meetings")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "workspace_error", self._show_error, init=True)
+        self.set_interval(AUTO_REFRESH_SECONDS, self.reload)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refresh_dashboard":
+            return True if getattr(self.app, "ws", None) is not None else None
+        return True
+
+    def action_refresh_dashboard(self) -> None:
+        self.reload(announce=True)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self, announce: bool = False) -> None:
+        """Read the figures again in a worker; no-op until the database is open."""
+        ws = getattr(self.app, "ws", None)
+        if ws is None:
+            return
+        if announce:
+            self.query_one("#status", Static).update(Text("正在刷新"))
+            self.query_one("#status").display = True
+        self._load(ws)
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _load(self, ws) -> None:  # noqa: ANN001
+        from grassroots_tui.domain.errors import DomainError
+        from grassroots_tui.services.dashboard import load_dashboard
+
+        try:
+            data = load_dashboard(ws)
+        except DomainError as exc:
+            self.app.call_from_thread(self._load_failed, exc.message)
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us
+            self.log.error("dashboard query failed", exc)
+            self.app.call_from_thread(self._load_failed, f"读取工作台数据时出错：{exc}")
+        else:
+            self.app.call_from_thread(self.show_dashboard, data)
+
+    def _load_failed(self, message: str) -> None:
+        status = self.query_one("#status", Static)
+        status.update(Text(message))
+        status.display = True
+        status.add_class("-error")
+
+    def show_dashboard(self, data: Dashboard) -> None:
+        self.dashboard = data
+        status = self.query_one("#status", Static)
+        status.display = False
+        status.remove_class("-error")
+        for tile_id, _label, attr, _alert in TILES:
+            self.query_one(f"#{tile_id}", CountTile).value = getattr(data, attr)
+        self.query_one("#overdue-title", Static).update(
+            list_title("已超期", data.overdue_count, len(data.overdue), "件"))
+        self.query_one("#due-soon-title", Static).update(
+            list_title("即将到期", data.due_soon_count, len(data.due_soon), "件"))
+        self.query_one("#meetings-title", Static).update(
+            list_title("今日会议", len(data.meetings_today), len(data.meetings_today), "场"))
+        self.query_one("#overdue", DeadlineTable).show(data.overdue)
+        self.query_one("#due-soon", DeadlineTable).show(data.due_soon)
+        self.query_one("#meetings", MeetingTable).show(data.meetings_today)
+        for box, rows in (("#overdue-box", data.overdue), ("#due-soon-box", data.due_soon),
+                          ("#meetings-box", data.meetings_today)):
+            self.query_one(box).set_class(not rows, "-empty")
+        self.app.today_label = day_label(data.today)
+        self.loads += 1
+
+    def _show_error(self, message: str) -> None:
+        """The database could not be opened: say why instead of the figures."""
+        if not message:
+            return
+        self.add_class("-failed")
+        status = self.query_one("#status", Static)
+        status.update(Text.assemble(("无法打开数据库\n\n", "bold"), message,
+                                    "\n\n请检查数据库路径，或按 Ctrl+Q 退出。"))
+        status.add_class("-error")
+        status.display = True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        reference = event.row_key.value or ""
+        self.notify(Text(f"{reference}：诉求详情页面尚未完成（计划中），可在 F3 台账查看。").plain,
+                    markup=False)
