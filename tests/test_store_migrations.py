@@ -81,3 +81,7 @@ def test_migrations_match_the_models(db_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     ws.close()
     assert diff == []
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    assert migrate.HEAD_REVISION == migrate.head_revision()

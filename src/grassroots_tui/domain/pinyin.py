@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
+# pypinyin loads large dictionaries (~0.4 s): import it on first use, not at start-up.
 
 
 def full_pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text, errors="default")).lower().replace(" ", "")
 
 
 def initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if s).lower()
 
 
 def sort_key(text: str) -> str:
     """Pinyin order for Chinese names: 李 (li) before 张 (zhang). Ties keep the characters."""
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.TONE3, errors="default")
     return " ".join(s.lower() for s in syllables) + "\x00" + text

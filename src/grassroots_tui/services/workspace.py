@@ -89,6 +89,8 @@ def seed_reference_data(ws: Workspace) -> None:
     Existing rows are left as the committee edited them.
     """
     st = ws.settings
+    if ws.get_setting("seeded"):
+        return
     with ws.write() as s:
         if s.exec(select(Setting).where(Setting.key == "seeded")).first():
             return
