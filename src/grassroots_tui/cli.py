@@ -324,9 +324,11 @@ def resident_list(
 # ------------------------------------------------------------------ concerns
 
 def _concern_text(v) -> str:  # noqa: ANN001
+    from grassroots_tui.domain.codes import Urgency
+
     lines = [
         f"{v.reference}  {v.status_label}  {v.summary}",
-        f"  分类：{v.category} {v.category_name}   紧急程度：{v.urgency}   承办：{v.unit_name or '-'}",
+        f"  分类：{v.category} {v.category_name}   紧急程度：{Urgency(v.urgency).label}   承办：{v.unit_name or '-'}",
         f"  受理：{_fmt(v.received_at)}   派单时限：{_fmt(v.dispatch_due)}   反馈时限：{_fmt(v.feedback_due)}"
         + (f"（原 {_fmt(v.feedback_due_original)}）" if v.feedback_due != v.feedback_due_original else ""),
     ]
@@ -435,7 +437,10 @@ def concern_show(
             typer.echo(f"  详情：{v.detail}")
         typer.echo("  流转记录：")
         for e in v.events:
-            change = f"{e.from_status or ''}->{e.to_status}" if e.from_status != e.to_status else e.to_status
+            from grassroots_tui.domain.codes import Status
+
+            to = Status(e.to_status).label
+            change = f"{Status(e.from_status).label}->{to}" if e.from_status and e.from_status != e.to_status else to
             deadline = f"  时限 {_fmt(e.deadline_after)}" if e.deadline_after != e.deadline_before else ""
             typer.echo(f"    {_fmt(e.at)}  {e.action_label}  {e.actor}  {change}{deadline}  {e.note}")
 
