@@ -476,6 +476,19 @@ def concern_list(
     _run(go)
 
 
+def _load_command_modules() -> None:
+    import importlib
+    import pkgutil
+
+    from grassroots_tui import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
+_load_command_modules()
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
