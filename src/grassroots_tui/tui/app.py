@@ -60,7 +60,7 @@ class GrassrootsCommands(Provider):
 
 def _section_binding(name: str) -> Binding:
     s = SECTIONS[name]
-    return Binding(s.key, f"open_section('{name}')", s.short, id=name, tooltip=f"{s.title}（计划中）")
+    return Binding(s.key, f"open_section('{name}')", s.short, id=name, tooltip=f"{s.title}：{s.tooltip}")
 
 
 class GrassrootsApp(App[None]):
@@ -105,7 +105,9 @@ class GrassrootsApp(App[None]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        self._open_workspace()
+        # After the first frame: importing the services and migrating is CPU work that
+        # would otherwise compete with the first paint for the GIL.
+        self.call_after_refresh(self._open_workspace)
 
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
     def _open_workspace(self) -> None:
@@ -177,10 +179,13 @@ class GrassrootsApp(App[None]):
             self.push_screen(screen)
 
     def action_open_section(self, name: str) -> None:
-        current = self.screen
-        if isinstance(current, PlannedScreen) and current.section.name == name:
+        """F2-F6: the section's screen, or the planned-screen notice while it is not built."""
+        if self.screen.name == name:
             return
-        self._show(PlannedScreen(SECTIONS[name]))
+        from grassroots_tui.tui.sections import section_screen_class
+
+        screen_class = section_screen_class(name)
+        self._show(screen_class() if screen_class is not None else PlannedScreen(SECTIONS[name]))
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):
@@ -208,7 +213,7 @@ class GrassrootsApp(App[None]):
         yield PaletteCommand("切换工作人员", "选择当前登记和办理的工作人员（F9）", self.action_switch_clerk, "qhgzry")
         yield PaletteCommand("工作台", "回到工作台", self.action_dashboard, "gzt")
         for s in SECTIONS.values():
-            yield PaletteCommand(s.title, f"{s.title}（{s.key.upper()}，计划中）",
+            yield PaletteCommand(s.title, f"{s.tooltip}（{s.key.upper()}）",
                                  partial(self.action_open_section, s.name), _ALIASES.get(s.name, ""))
         yield PaletteCommand("刷新工作台", "重新读取工作台的数字和清单（Ctrl+R）", self._refresh_dashboard, "sxgzt")
         yield PaletteCommand("帮助", "列出当前屏幕可用的按键（F1）", self.action_help, "bz")
