@@ -160,8 +160,15 @@ def default_unit(cat: Category, parent: Category | None) -> str | None:
     return cat.unit_code or (parent.unit_code if parent else None)
 
 
-def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft) -> ConcernView:
-    """受理: validate, number, compute both deadlines and write the first event."""
+def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Session | None = None) -> ConcernView:
+    """受理: validate, number, compute both deadlines and write the first event.
+
+    With `session`, the concern is written inside that open transaction (intake adds a new
+    resident, the first handling step and the repeat link in the same one); the view returned
+    then has no events: read it again with `get_concern` after the commit.
+    """
+    from contextlib import nullcontext
+
     from grassroots_tui.domain.codes import parse
 
     summary = check_text(draft.summary, "诉求摘要", "summary", required=True, limit=200)
@@ -172,7 +179,7 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft) -> ConcernVie
     received = draft.received_at.astimezone(ws.tz) if draft.received_at else now
     if received > now:
         raise DomainError("受理时间不能晚于现在。", "received_at")
-    with ws.write() as s:
+    with (nullcontext(session) if session is not None else ws.write()) as s:
         cat, parent = _category(s, draft.category)
         if cat.parent_code is None:
             raise DomainError(f"“{cat.name}”是一级分类，请选择它下面的二级分类。", "category")
@@ -221,6 +228,8 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft) -> ConcernVie
                            deadline_before=None, deadline_after=deadlines.dispatch_due,
                            data=json.dumps({"channel": channel.value, "urgency": urgency.value}, ensure_ascii=False)))
         reference = concern.reference
+        if session is not None:
+            return _view(ws, concern, cat.name, None, resident, now)
     return get_concern(ws, reference)
 
 
