@@ -285,4 +285,42 @@ class AuditLog(SQLModel, table=True):
     detail: str = ""
 
 
+class ConcernSearchDoc(SQLModel, table=True):
+    """What the ledger's free-text search looks in, one row a concern (services/ledger.py).
+
+    `body` holds one token a character (ASCII letters and digits as themselves, any
+    other character as `x` + hex code) so the FTS5 index `concern_search` finds
+    substrings of any length, one character included, by phrase queries.
+    """
+
+    __tablename__ = "concern_search_doc"
+    concern_id: Optional[int] = Field(default=None, primary_key=True)
+    body: str = ""
+
+
+class ConcernSearchDirty(SQLModel, table=True):
+    """Concerns whose search text must be rebuilt; filled by triggers on concern and resident."""
+
+    __tablename__ = "concern_search_dirty"
+    concern_id: Optional[int] = Field(default=None, primary_key=True)
+
+
+# The FTS5 index over concern_search_doc (CREATE VIRTUAL TABLE in migration 0003) and the
+# shadow tables SQLite keeps for it. Declared only so schema comparison knows them; nothing
+# creates them from this metadata.
+def _declare_fts_tables() -> None:
+    from sqlalchemy import Integer, LargeBinary, Table
+    from sqlalchemy.types import NullType
+
+    md = SQLModel.metadata
+    Table("concern_search", md, Column("body", NullType()), info={"fts5": True})
+    Table("concern_search_data", md, Column("id", Integer, primary_key=True, nullable=True), Column("block", LargeBinary))
+    Table("concern_search_idx", md, Column("segid", NullType(), primary_key=True),
+          Column("term", NullType(), primary_key=True), Column("pgno", NullType()))
+    Table("concern_search_config", md, Column("k", NullType(), primary_key=True), Column("v", NullType()))
+
+
+_declare_fts_tables()
+
+
 __all__ = [name for name in dir() if name[0].isupper()] + ["UniqueConstraint"]
