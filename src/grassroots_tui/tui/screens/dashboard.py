@@ -51,7 +51,7 @@ def list_title(label: str, total: int, shown: int, unit: str) -> Text:
         return Text(f"{label}：无", style="bold")
     title = Text(f"{label} {total} {unit}", style="bold")
     if shown < total:
-        title.append(f"（列出最早的 {shown} {unit}，全部见 F3 台账）", style="dim")
+        title.append(f"（列出时限最早的 {shown} {unit}，全部见 F3 台账）", style="dim")
     return title
 
 
@@ -71,6 +71,7 @@ class DashboardScreen(Screen):
         super().__init__(name="dashboard")
         self.dashboard: Dashboard | None = None
         self.loads = 0  # completed loads, for tests and the benchmark
+        self._limit = 8
 
     def compose(self) -> ComposeResult:
         yield TopBar("工作台")
@@ -116,15 +117,29 @@ class DashboardScreen(Screen):
         if announce:
             self.query_one("#status", Static).update(Text("正在刷新"))
             self.query_one("#status").display = True
-        self._load(ws)
+        self._limit = self.list_limit()
+        self._load(ws, self._limit)
+
+    def on_resize(self) -> None:
+        # A taller terminal has room for more rows: read them.
+        if self.dashboard is not None and self.list_limit() > self._limit:
+            self.reload()
+
+    def list_limit(self) -> int:
+        """Rows each deadline list can show without scrolling (at least 8): a tall terminal shows more."""
+        height = self.size.height or self.app.size.height
+        # top bar 1, tiles 3, meetings up to 4, footer 1; each list has a title and a header line
+        room = height - 9
+        per_list = room if self.has_class("-wide") else room // 2
+        return max(8, per_list - 2)
 
     @work(thread=True, exclusive=True, group="dashboard")
-    def _load(self, ws) -> None:  # noqa: ANN001
+    def _load(self, ws, list_limit: int) -> None:  # noqa: ANN001
         from grassroots_tui.domain.errors import DomainError
         from grassroots_tui.services.dashboard import load_dashboard
 
         try:
-            data = load_dashboard(ws)
+            data = load_dashboard(ws, list_limit=list_limit)
         except DomainError as exc:
             self.app.call_from_thread(self._load_failed, exc.message)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us

@@ -102,7 +102,7 @@ class DeadlineTable(CroppedTable):
     COLUMNS = (
         Column("reference", "编号", 14),
         Column("summary", "摘要", 0),
-        Column("category", "分类", 10),
+        Column("category", "分类", 12),
         Column("status", "状态", 6),
         Column("unit", "承办单位", 12, min_total=100),
         Column("resident", "居民", 16, min_total=120),
