@@ -1,29 +1,39 @@
-"""Resident register: add and look up while the resident talks."""
+"""Resident register: add, edit and look up while the resident talks; detail and audited reveal.
+
+Validation (`prepare_resident`) is separate from writing (`insert_resident`) so that intake can
+register a resident inside its own transaction and the importer can check every row before it
+writes any.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from sqlalchemy import case, or_
-from sqlmodel import select
+from sqlalchemy import case, func, or_, update
+from sqlmodel import Session, select
 
-from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.domain.codes import OPEN_STATUSES, Status
+from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.pinyin import full_pinyin, initials, sort_key
 from grassroots_tui.domain.validation import (
     ID_TYPES, check_name, check_other_document, check_text, mask_id, mask_phone, nfkc, normalise_phone,
     parse_address, parse_address_shorthand, parse_id_number,
 )
 from grassroots_tui.services.workspace import Workspace
-from grassroots_tui.store.models import Grid, Resident, ResidentTag
+from grassroots_tui.store.models import AuditLog, Category, Concern, Grid, Household, Resident, ResidentTag
+
+SEX_VALUES = ("男", "女", "")
 
 
 @dataclass
 class ResidentDraft:
+    """What a clerk typed. For `update_resident`, `phone`/`id_number` None mean "leave as it is"."""
+
     name: str
-    phone: str = ""
-    id_number: str = ""
+    phone: str | None = ""
+    id_number: str | None = ""
     id_type: str = "id_card"
     address: str = ""
     estate: str = ""
@@ -32,6 +42,35 @@ class ResidentDraft:
     birth_date: date | None = None
     tags: tuple[str, ...] = ()
     notes: str = ""
+    relation_to_head: str = ""
+    residence_type: str = ""
+    tenure: str = ""
+    household_of: int | None = None  # join this resident's household (created at their address)
+
+
+@dataclass(frozen=True)
+class PreparedResident:
+    """A validated draft: normalised values, ready to write."""
+
+    name: str
+    phone: str
+    id_type: str
+    id_number: str | None
+    sex: str
+    birth_date: date | None
+    estate: str
+    building: str
+    unit_no: str
+    room: str
+    grid: str | None
+    tags: tuple[str, ...]
+    notes: str
+    relation_to_head: str
+    residence_type: str
+    tenure: str
+    household_of: int | None
+    keep_phone: bool = False
+    keep_id: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,54 +85,227 @@ class ResidentView:
     address: str  # 3-2-301
     grid: str | None
     tags: tuple[str, ...]
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class ConcernBrief:
+    reference: str
+    received_at: datetime
+    category_name: str
+    summary: str
+    status: str
+    status_label: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    id: int
+    name: str
+    relation_to_head: str
+    sex: str
+    birth_date: date | None
+
+
+@dataclass(frozen=True)
+class ResidentDetail:
+    view: ResidentView
+    id_type: str
+    id_type_label: str
+    relation_to_head: str
+    residence_type: str
+    tenure: str
+    notes: str
+    next_visit_due: date | None
+    household_id: int | None
+    household: list[HouseholdMember] = field(default_factory=list)
+    concerns: list[ConcernBrief] = field(default_factory=list)
+    open_concerns: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Revealed:
+    id_number: str
+    phone: str
 
 
 def _view(r: Resident, tags: tuple[str, ...] = ()) -> ResidentView:
     assert r.id is not None
     addr = "-".join(p for p in (r.building, r.unit_no, r.room) if p)
     return ResidentView(r.id, r.name, r.sex, r.birth_date, mask_phone(r.phone), mask_id(r.id_number), r.estate,
-                        addr, r.grid_code, tags)
+                        addr, r.grid_code, tags, r.version)
+
+
+# ---------------------------------------------------------------- validation
+
+def _tags(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in raw:
+        for part in re.split(r"[,，、;；\s]+", nfkc(item)):
+            if part and part not in out:
+                if len(part) > 20 or any(c in part for c in "\x00\r\n\t"):
+                    raise DomainError(f"标签“{part[:20]}”太长或含有控制字符。", "tags")
+                out.append(part)
+    return tuple(out)
+
+
+def prepare_resident(draft: ResidentDraft) -> PreparedResident:
+    """Check and normalise a draft (no database): Chinese message and field name on the first error."""
+    name = check_name(draft.name)
+    keep_phone = draft.phone is None
+    phone = "" if keep_phone or not nfkc(draft.phone) else normalise_phone(draft.phone or "")
+    sex, birth, number = nfkc(draft.sex), draft.birth_date, None
+    if sex not in SEX_VALUES:
+        raise DomainError("性别请填写“男”或“女”。", "sex")
+    keep_id = draft.id_number is None
+    id_type = nfkc(draft.id_type) or "id_card"
+    if id_type not in ID_TYPES:
+        label_to_code = {v: k for k, v in ID_TYPES.items()}
+        if id_type in label_to_code:
+            id_type = label_to_code[id_type]
+        else:
+            raise DomainError(f"未知证件类型“{draft.id_type}”。", "id_type")
+    if not keep_id and nfkc(draft.id_number):
+        if id_type == "id_card":
+            info = parse_id_number(draft.id_number or "")
+            number, birth, sex = info.number, info.birth_date, info.sex
+        else:
+            number = check_other_document(draft.id_number or "")
+    address = parse_address(draft.address, nfkc(draft.estate))
+    if len(address.estate) > 50:
+        raise DomainError("小区名称不能超过50个字。", "estate")
+    notes = check_text(draft.notes, "备注", "notes", limit=5000)
+    grid = nfkc(draft.grid) or None
+    return PreparedResident(
+        name=name, phone=phone, id_type=id_type, id_number=number, sex=sex, birth_date=birth,
+        estate=address.estate, building=address.building, unit_no=address.unit, room=address.room, grid=grid,
+        tags=_tags(draft.tags), notes=notes, relation_to_head=check_text(draft.relation_to_head, "与户主关系",
+                                                                          "relation_to_head", limit=20),
+        residence_type=check_text(draft.residence_type, "居住类型", "residence_type", limit=20),
+        tenure=check_text(draft.tenure, "住房性质", "tenure", limit=20), household_of=draft.household_of,
+        keep_phone=keep_phone, keep_id=keep_id,
+    )
+
+
+def find_duplicate(s: Session, p: PreparedResident, exclude_id: int | None = None) -> str | None:
+    """A sentence naming the resident already registered with this ID number, or name + phone."""
+    if p.id_number:
+        q = select(Resident).where(Resident.id_number == p.id_number)
+        if exclude_id is not None:
+            q = q.where(Resident.id != exclude_id)
+        if (other := s.exec(q).first()) is not None:
+            return f"证件号 {mask_id(p.id_number)} 已登记为{other.name}，请勿重复录入。"
+    if p.phone:
+        q = select(Resident).where(Resident.name == p.name, Resident.phone == p.phone)
+        if exclude_id is not None:
+            q = q.where(Resident.id != exclude_id)
+        if s.exec(q).first() is not None:
+            return f"{p.name}（{mask_phone(p.phone)}）已登记过，请勿重复录入。"
+    return None
+
+
+def _household(s: Session, of: int | None, r: Resident) -> int | None:
+    if of is None:
+        return r.household_id
+    head = s.get(Resident, of)
+    if head is None:
+        raise NotFound("找不到要同户的居民。", "household_of")
+    if head.household_id is None:
+        hh = Household(estate=head.estate, building=head.building, unit_no=head.unit_no, room=head.room)
+        s.add(hh)
+        s.flush()
+        head.household_id = hh.id
+        s.add(head)
+    return head.household_id
+
+
+def insert_resident(s: Session, ws: Workspace, p: PreparedResident) -> Resident:
+    """Write a prepared resident inside an open transaction (duplicates refused)."""
+    duplicate = find_duplicate(s, p)
+    if duplicate:
+        raise DomainError(duplicate, "id_number" if p.id_number and "证件号" in duplicate else "name")
+    if p.grid and s.get(Grid, p.grid) is None:
+        raise DomainError(f"没有编码为“{p.grid}”的网格。", "grid")
+    now = ws.now()
+    resident = Resident(
+        name=p.name, name_pinyin=full_pinyin(p.name), name_initials=initials(p.name), sort_key=sort_key(p.name),
+        sex=p.sex, birth_date=p.birth_date, id_type=p.id_type, id_number=p.id_number, phone=p.phone,
+        phone_tail=p.phone[-4:] if p.phone else "", estate=p.estate, building=p.building,
+        unit_no=p.unit_no, room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
+        residence_type=p.residence_type, tenure=p.tenure, created_at=now, updated_at=now,
+    )
+    s.add(resident)
+    s.flush()
+    if p.household_of is not None:
+        resident.household_id = _household(s, p.household_of, resident)
+        s.add(resident)
+    for tag in p.tags:
+        s.add(ResidentTag(resident_id=resident.id, tag=tag))
+    return resident
 
 
 def add_resident(ws: Workspace, actor_id: int, draft: ResidentDraft) -> ResidentView:
-    name = check_name(draft.name)
-    phone = normalise_phone(draft.phone) if nfkc(draft.phone) else ""
-    sex, birth, number = draft.sex, draft.birth_date, None
-    if nfkc(draft.id_number):
-        if draft.id_type not in ID_TYPES:
-            raise DomainError(f"未知证件类型“{draft.id_type}”。", "id_type")
-        if draft.id_type == "id_card":
-            info = parse_id_number(draft.id_number)
-            number, birth, sex = info.number, info.birth_date, info.sex
-        else:
-            number = check_other_document(draft.id_number)
-    address = parse_address(draft.address, nfkc(draft.estate))
-    notes = check_text(draft.notes, "备注", "notes", limit=5000)
-    now = ws.now()
+    prepared = prepare_resident(draft)
     with ws.write() as s:
-        if number and s.exec(select(Resident).where(Resident.id_number == number)).first():
-            raise DomainError(f"证件号 {mask_id(number)} 已登记过，请勿重复录入。", "id_number")
-        if phone and s.exec(select(Resident).where(Resident.name == name, Resident.phone == phone)).first():
-            raise DomainError(f"{name}（{mask_phone(phone)}）已登记过，请勿重复录入。", "name")
-        if draft.grid and s.get(Grid, draft.grid) is None:
-            raise DomainError(f"没有编码为“{draft.grid}”的网格。", "grid")
-        resident = Resident(
-            name=name, name_pinyin=full_pinyin(name), name_initials=initials(name), sort_key=sort_key(name),
-            sex=sex, birth_date=birth, id_type=draft.id_type, id_number=number, phone=phone,
-            phone_tail=phone[-4:] if phone else "", estate=address.estate, building=address.building,
-            unit_no=address.unit, room=address.room, grid_code=draft.grid, notes=notes,
-            created_at=now, updated_at=now,
+        resident = insert_resident(s, ws, prepared)
+        return _view(resident, prepared.tags)
+
+
+def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: ResidentDraft,
+                    expected_version: int | None = None) -> ResidentView:
+    """Edit a resident (one transaction); refused when someone else saved it first."""
+    p = prepare_resident(draft)
+    with ws.write() as s:
+        r = s.get(Resident, resident_id)
+        if r is None:
+            raise NotFound("找不到这位居民，可能已被删除。", "resident")
+        if expected_version is not None and r.version != expected_version:
+            raise StaleVersion(f"{r.name}的资料刚被其他人修改过，请关闭后重新打开再改。", "version")
+        phone = r.phone if p.keep_phone else p.phone
+        number = r.id_number if p.keep_id else p.id_number
+        sex, birth = p.sex, p.birth_date
+        if p.keep_id and r.id_type == "id_card" and r.id_number:
+            sex, birth = r.sex, r.birth_date
+        check = PreparedResident(**{**p.__dict__, "phone": phone, "id_number": number})
+        duplicate = find_duplicate(s, check, exclude_id=r.id)
+        if duplicate:
+            raise DomainError(duplicate, "id_number" if "证件号" in duplicate else "name")
+        if p.grid and s.get(Grid, p.grid) is None:
+            raise DomainError(f"没有编码为“{p.grid}”的网格。", "grid")
+        values = dict(
+            name=p.name, name_pinyin=full_pinyin(p.name), name_initials=initials(p.name), sort_key=sort_key(p.name),
+            sex=sex, birth_date=birth, id_type=p.id_type, id_number=number, phone=phone,
+            phone_tail=phone[-4:] if phone else "", estate=p.estate, building=p.building, unit_no=p.unit_no,
+            room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
+            residence_type=p.residence_type, tenure=p.tenure,
+            household_id=_household(s, p.household_of, r), updated_at=ws.now(), version=r.version + 1,
         )
-        s.add(resident)
+        result = s.execute(update(Resident).where(Resident.id == r.id, Resident.version == r.version).values(**values))
+        if result.rowcount != 1:
+            raise StaleVersion(f"{r.name}的资料刚被其他人修改过，请关闭后重新打开再改。", "version")
+        have = set(s.exec(select(ResidentTag.tag).where(ResidentTag.resident_id == r.id)).all())
+        for tag in have - set(p.tags):
+            s.delete(s.get(ResidentTag, (r.id, tag)))
+        for tag in p.tags:
+            if tag not in have:
+                s.add(ResidentTag(resident_id=r.id, tag=tag))
         s.flush()
-        tags = tuple(dict.fromkeys(t.strip() for t in draft.tags if t.strip()))
-        for tag in tags:
-            s.add(ResidentTag(resident_id=resident.id, tag=tag))
-        return _view(resident, tags)
+        s.refresh(r)
+        return _view(r, p.tags)
 
 
-def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: int = 0) -> list[ResidentView]:
-    """By name, pinyin initials or full pinyin, phone tail, or address shorthand `3-2-301`."""
+# ---------------------------------------------------------------- reading
+
+def _range(column, prefix: str):  # noqa: ANN001, ANN202
+    """`column` starts with `prefix`, as an index range (LIKE 'x%' cannot use a BINARY index)."""
+    return (column >= prefix) & (column < prefix + "\U0010ffff")
+
+
+def search_query(text: str | None):  # noqa: ANN201
+    """The SELECT behind the lookup and the register list (no LIMIT)."""
     query = nfkc(text).lower()
     q = select(Resident)
     rank = None
@@ -106,25 +318,109 @@ def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: i
         elif partial:
             q = q.where(Resident.building == partial.group(1), Resident.unit_no == partial.group(2))
             if partial.group(3):
-                q = q.where(Resident.room.startswith(partial.group(3)))
+                q = q.where(_range(Resident.room, partial.group(3)))
         elif query.isdigit():
-            if len(query) <= 4:
-                q = q.where(Resident.phone_tail.endswith(query) if len(query) < 4 else Resident.phone_tail == query)
+            if len(query) == 4:
+                q = q.where(Resident.phone_tail == query)
+            elif len(query) < 4:
+                q = q.where(Resident.phone_tail.endswith(query))
             else:
                 q = q.where(Resident.phone.contains(query))
         elif re.fullmatch(r"[a-z]+", query):
-            q = q.where(or_(Resident.name_initials.startswith(query), Resident.name_pinyin.startswith(query)))
+            q = q.where(or_(_range(Resident.name_initials, query), _range(Resident.name_pinyin, query)))
             rank = case((Resident.name_initials == query, 0), (Resident.name_pinyin == query, 0), else_=1)
         else:
-            q = q.where(Resident.name.contains(query))
-            rank = case((Resident.name == query, 0), (Resident.name.startswith(query), 1), else_=2)
+            q = q.where(or_(_range(Resident.name, query), Resident.name.contains(query)))
+            rank = case((Resident.name == query, 0), (_range(Resident.name, query), 1), else_=2)
+    return q, rank
+
+
+def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: int = 0) -> list[ResidentView]:
+    """By name, pinyin initials or full pinyin, phone tail, or address shorthand `3-2-301`.
+
+    Best matches first (exact name or initials, then prefix), then pinyin order of names.
+    """
+    q, rank = search_query(text)
     order = [rank] if rank is not None else []
     q = q.order_by(*order, Resident.sort_key, Resident.id).offset(offset).limit(limit)
     with ws.read() as s:
         rows = s.exec(q).all()
-        ids = [r.id for r in rows]
-        tags: dict[int, list[str]] = {}
-        if ids:
-            for t in s.exec(select(ResidentTag).where(ResidentTag.resident_id.in_(ids))).all():
-                tags.setdefault(t.resident_id, []).append(t.tag)
-        return [_view(r, tuple(tags.get(r.id, ()))) for r in rows]
+        return _with_tags(s, rows)
+
+
+def count_residents(ws: Workspace, text: str | None = None) -> int:
+    q, _rank = search_query(text)
+    with ws.read() as s:
+        return int(s.exec(select(func.count()).select_from(q.subquery())).one())
+
+
+def _with_tags(s: Session, rows: list[Resident]) -> list[ResidentView]:
+    ids = [r.id for r in rows]
+    tags: dict[int, list[str]] = {}
+    if ids:
+        for t in s.exec(select(ResidentTag).where(ResidentTag.resident_id.in_(ids))).all():
+            tags.setdefault(t.resident_id, []).append(t.tag)
+    return [_view(r, tuple(tags.get(r.id, ()))) for r in rows]
+
+
+def get_resident(ws: Workspace, resident_id: int) -> ResidentView:
+    with ws.read() as s:
+        r = s.get(Resident, resident_id)
+        if r is None:
+            raise NotFound("找不到这位居民。", "resident")
+        return _with_tags(s, [r])[0]
+
+
+def resident_detail(ws: Workspace, resident_id: int, concern_limit: int = 50) -> ResidentDetail:
+    """Everything the detail view shows: masked numbers, household, tags, concern history."""
+    with ws.read() as s:
+        r = s.get(Resident, resident_id)
+        if r is None:
+            raise NotFound("找不到这位居民。", "resident")
+        view = _with_tags(s, [r])[0]
+        household: list[HouseholdMember] = []
+        if r.household_id is not None:
+            members = s.exec(select(Resident).where(Resident.household_id == r.household_id, Resident.id != r.id)
+                             .order_by(Resident.sort_key).limit(50)).all()
+            household = [HouseholdMember(m.id, m.name, m.relation_to_head, m.sex, m.birth_date) for m in members]
+        rows = s.exec(
+            select(Concern, Category.name).join(Category, Category.code == Concern.category_code)
+            .where(Concern.resident_id == r.id).order_by(Concern.received_at.desc(), Concern.id.desc())
+            .limit(concern_limit)
+        ).all()
+        open_codes = {st.value for st in OPEN_STATUSES}
+        concerns = [ConcernBrief(c.reference, ws.local(c.received_at), cat, c.summary, c.status,
+                                 Status(c.status).label, c.status in open_codes) for c, cat in rows]
+        open_count = int(s.exec(select(func.count()).select_from(Concern).where(
+            Concern.resident_id == r.id, Concern.status.in_(open_codes))).one())
+        return ResidentDetail(
+            view=view, id_type=r.id_type, id_type_label=ID_TYPES.get(r.id_type, r.id_type),
+            relation_to_head=r.relation_to_head, residence_type=r.residence_type, tenure=r.tenure, notes=r.notes,
+            next_visit_due=r.next_visit_due, household_id=r.household_id, household=household, concerns=concerns,
+            open_concerns=open_count, created_at=ws.local(r.created_at), updated_at=ws.local(r.updated_at),
+        )
+
+
+def open_concerns_of(ws: Workspace, resident_id: int, limit: int = 20) -> list[ConcernBrief]:
+    """The resident's concerns still open, newest first (shown beside the intake form)."""
+    open_codes = {st.value for st in OPEN_STATUSES}
+    with ws.read() as s:
+        rows = s.exec(
+            select(Concern, Category.name).join(Category, Category.code == Concern.category_code)
+            .where(Concern.resident_id == resident_id, Concern.status.in_(open_codes))
+            .order_by(Concern.received_at.desc()).limit(limit)
+        ).all()
+        return [ConcernBrief(c.reference, ws.local(c.received_at), cat, c.summary, c.status,
+                             Status(c.status).label, True) for c, cat in rows]
+
+
+def reveal_resident(ws: Workspace, actor_id: int, resident_id: int, reason: str = "") -> Revealed:
+    """The unmasked ID number and phone; the look is written to the audit log (who, when, what)."""
+    with ws.write() as s:
+        r = s.get(Resident, resident_id)
+        if r is None:
+            raise NotFound("找不到这位居民。", "resident")
+        shown = [label for label, value in (("证件号", r.id_number), ("电话", r.phone)) if value]
+        s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="reveal", target=f"resident:{r.id}",
+                       detail=f"查看{r.name}的{'、'.join(shown) or '资料'}原文" + (f"：{reason}" if reason else "")))
+        return Revealed(r.id_number or "", r.phone)
