@@ -1,0 +1,759 @@
+"""The concern ledger (诉求台账): filters, saved views, search, sort, paging, batch actions, board.
+
+Everything here is safe to call from a worker thread and returns plain dataclasses.
+
+Paging never loads all rows: a `Ledger` (one query: filters + sort) counts its rows
+once and pages them by index. Each sort order is a short list of *segments* whose rows
+come from one indexed ORDER BY (e.g. "by state" = one segment a state, each read through
+the (status, due_at) index), so the page at offset 199 950 is an index walk plus one
+query for 50 rows' details.
+
+Free-text search: SQLite FTS5's trigram tokenizer finds nothing below three characters,
+so the index `concern_search` (migration 0003) stores every character as a token of its
+own — ASCII letters and digits as themselves, any other character as `x` + its hex code —
+and a query becomes a phrase of those tokens: `漏水` is the phrase "x6f0f x6c34", found
+wherever the two characters stand side by side. That is exactly a substring test, for one
+character or twenty. Several words separated by spaces must all occur. The searchable text
+of a concern is `search_fields()`: reference, summary, detail, resident name, address;
+text is compared after NFKC and case folding (full-width `ＳＱ` finds `sq`).
+
+The index is fed by triggers that queue changed concerns in `concern_search_dirty`;
+`sync_search_index` rebuilds the queued ones and runs before every search, so concerns
+written by any part of the program (or another clerk's program) are found.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import and_, case, func, literal, or_, select, text, tuple_
+from sqlalchemy.sql import ColumnElement
+
+from grassroots_tui.domain import pipeline
+from grassroots_tui.domain.codes import Action, Channel, Status, Supervision
+from grassroots_tui.domain.deadlines import DeadlineState, deadline_state
+from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
+from grassroots_tui.domain.reference import normalise_reference
+from grassroots_tui.domain.validation import mask_phone
+from grassroots_tui.services.workspace import Workspace
+from grassroots_tui.store.models import Category, Clerk, Concern, Grid, Resident, Unit
+
+C = Concern.__table__.c
+R = Resident.__table__.c
+
+RUNNING = (Status.RECEIVED.value, Status.DISPATCHED.value, Status.IN_PROGRESS.value)
+OPEN = RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)
+# Pipeline order, for the "by state" sort and the board.
+STATE_ORDER = (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED,
+               Status.AWAITING_FOLLOWUP, Status.CLOSED, Status.REJECTED, Status.MERGED)
+CLOCKED = frozenset(RUNNING)
+
+VIEWS: dict[str, str] = {
+    "today": "今日待办",
+    "undispatched": "待派单",
+    "followup": "待回访",
+    "parked": "挂账",
+    "problem": "问题工单",
+}
+SORTS: dict[str, str] = {"received": "受理时间", "deadline": "时限", "state": "状态"}
+
+
+# ---------------------------------------------------------------- search text
+
+def normalise_search(value: str | None) -> str:
+    """What search compares: NFKC (full-width to half-width) and case folded."""
+    return unicodedata.normalize("NFKC", value or "").casefold()
+
+
+def _token(ch: str) -> str:
+    if "a" <= ch <= "z" or "0" <= ch <= "9":
+        return ch
+    return f"x{ord(ch):x}"
+
+
+def encode_tokens(value: str) -> str:
+    """One FTS token a character (the text must already be normalised)."""
+    return " ".join(_token(ch) for ch in value)
+
+
+def address_text(estate: str, building: str, unit_no: str, room: str, location_text: str) -> str:
+    """`幸福里小区 3-2-301 东侧`: how the ledger writes a concern's place."""
+    location = "-".join(p for p in (building, unit_no, room) if p)
+    return " ".join(p for p in (estate, location, location_text) if p)
+
+
+def search_fields(reference: str, summary: str, detail: str, resident_name: str | None,
+                  estate: str, building: str, unit_no: str, room: str, location_text: str) -> list[str]:
+    """The texts a search looks in, normalised; a match never spans two of them."""
+    raw = [reference, summary, detail, resident_name or "",
+           address_text(estate, building, unit_no, room, location_text)]
+    return [normalise_search(v) for v in raw]
+
+
+def search_terms(query: str | None) -> list[str]:
+    return normalise_search(query).split()
+
+
+def matches(fields: Sequence[str], query: str) -> bool:
+    """The plain substring rule the index implements (used by tests and as documentation)."""
+    terms = search_terms(query)
+    return bool(terms) and all(any(t in f for f in fields) for t in terms)
+
+
+def fts_query(query: str) -> str | None:
+    terms = search_terms(query)
+    if not terms:
+        return None
+    return " AND ".join(f'"{encode_tokens(t)}"' for t in terms)
+
+
+_SEARCH_SOURCE = (
+    "SELECT c.id, c.reference, c.summary, c.detail, r.name, c.estate, c.building, c.unit_no, c.room, "
+    "c.location_text FROM concern c LEFT JOIN resident r ON r.id = c.resident_id"
+)
+
+
+def _body(row: Sequence) -> str:
+    return encode_tokens("\n".join(search_fields(*row[1:])))
+
+
+def sync_search_index(ws: Workspace, batch: int = 5000) -> int:
+    """Rebuild the search text of queued concerns; returns how many were rebuilt."""
+    with ws.read() as s:
+        if not s.execute(text("SELECT EXISTS(SELECT 1 FROM concern_search_dirty)")).scalar():
+            return 0
+    done = 0
+    with ws.write() as s:
+        conn = s.connection()
+        while True:
+            ids = [r[0] for r in conn.exec_driver_sql(
+                "SELECT concern_id FROM concern_search_dirty ORDER BY concern_id LIMIT ?", (batch,))]
+            if not ids:
+                break
+            id_list = ",".join(str(int(i)) for i in ids)
+            old = conn.exec_driver_sql(
+                f"SELECT concern_id, body FROM concern_search_doc WHERE concern_id IN ({id_list})").all()
+            if old:
+                conn.exec_driver_sql(
+                    "INSERT INTO concern_search(concern_search, rowid, body) VALUES ('delete', ?, ?)",
+                    [(cid, body) for cid, body in old])
+                conn.exec_driver_sql(f"DELETE FROM concern_search_doc WHERE concern_id IN ({id_list})")
+            rows = [(r[0], _body(r)) for r in conn.exec_driver_sql(f"{_SEARCH_SOURCE} WHERE c.id IN ({id_list})")]
+            if rows:
+                conn.exec_driver_sql("INSERT INTO concern_search_doc(concern_id, body) VALUES (?, ?)", rows)
+                conn.exec_driver_sql("INSERT INTO concern_search(rowid, body) VALUES (?, ?)", rows)
+            conn.exec_driver_sql(f"DELETE FROM concern_search_dirty WHERE concern_id IN ({id_list})")
+            done += len(ids)
+    return done
+
+
+def rebuild_search_index(ws: Workspace, chunk: int = 20000) -> int:
+    """Rebuild the whole search index (after bulk inserts: the demo builder calls it)."""
+    total = 0
+    with ws.write() as s:
+        conn = s.connection()
+        conn.exec_driver_sql("DELETE FROM concern_search_doc")
+        last = 0
+        while True:
+            rows = conn.exec_driver_sql(f"{_SEARCH_SOURCE} WHERE c.id > ? ORDER BY c.id LIMIT ?",
+                                        (last, chunk)).all()
+            if not rows:
+                break
+            conn.exec_driver_sql("INSERT INTO concern_search_doc(concern_id, body) VALUES (?, ?)",
+                                 [(r[0], _body(r)) for r in rows])
+            last = rows[-1][0]
+            total += len(rows)
+        conn.exec_driver_sql("INSERT INTO concern_search(concern_search) VALUES ('rebuild')")
+        conn.exec_driver_sql("DELETE FROM concern_search_dirty")
+    return total
+
+
+# ---------------------------------------------------------------- the query
+
+@dataclass(frozen=True)
+class LedgerQuery:
+    """Filters and sort of the ledger; every field combines with the others (AND)."""
+
+    view: str | None = None  # a key of VIEWS
+    statuses: tuple[str, ...] = ()
+    category: str | None = None  # a leaf code, or a top-level code for the whole group
+    grid: str | None = None
+    unit: str | None = None
+    channel: str | None = None
+    supervision: str | None = None  # a level, or "any" for every supervised concern
+    overdue: bool = False
+    due_soon: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+    sort: str = "received"
+    clerk_id: int | None = None  # whose 今日待办
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    reference: str
+    received_at: datetime
+    resident: str
+    category_name: str
+    summary: str
+    unit_name: str
+    status: str
+    status_label: str
+    due_at: datetime | None
+    deadline_state: str
+    supervision: str
+    rework_count: int
+    return_count: int
+    version: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline_state == DeadlineState.OVERDUE.value
+
+    @property
+    def due_soon(self) -> bool:
+        return self.deadline_state == DeadlineState.DUE_SOON.value
+
+    @property
+    def problem_case(self) -> bool:
+        return pipeline.is_problem_case(self.rework_count, self.return_count)
+
+
+@dataclass(frozen=True)
+class Segment:
+    where: ColumnElement | None
+    order: tuple  # ((column, descending), ...) ending with the id
+
+
+def _day_start(day: date, ws: Workspace) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ws.tz)
+
+
+def _conditions(ws: Workspace, q: LedgerQuery, now: datetime) -> list[ColumnElement]:
+    from grassroots_tui.domain.codes import parse
+
+    where: list[ColumnElement] = []
+    if q.kind:
+        where.append(C.kind == q.kind)
+    if q.view == "today":
+        end_of_today = _day_start(now.date() + timedelta(days=1), ws)
+        where += [C.status.in_(RUNNING), C.due_at < end_of_today]
+        if q.clerk_id is not None:
+            mine_grids = select(Grid.__table__.c.code).where(Grid.__table__.c.worker_clerk_id == q.clerk_id)
+            where.append(or_(C.created_by == q.clerk_id, C.grid_code.in_(mine_grids)))
+    elif q.view == "undispatched":
+        where.append(C.status == Status.RECEIVED.value)
+    elif q.view == "followup":
+        where.append(C.status == Status.AWAITING_FOLLOWUP.value)
+    elif q.view == "parked":
+        where.append(C.status == Status.PARKED.value)
+    elif q.view == "problem":
+        where += [C.status.in_(OPEN), or_(C.rework_count >= pipeline.PROBLEM_THRESHOLD,
+                                          C.return_count >= pipeline.PROBLEM_THRESHOLD)]
+    elif q.view:
+        raise DomainError(f"没有名为“{q.view}”的视图。", "view")
+    if q.statuses:
+        where.append(C.status.in_([parse(Status, s, "status").value for s in q.statuses]))
+    if q.category:
+        code = unicodedata.normalize("NFKC", q.category).strip()
+        where.append(C.category_code.like(f"{code}%") if len(code) == 2 else C.category_code == code)
+    if q.grid:
+        where.append(C.grid_code == q.grid)
+    if q.unit:
+        where.append(C.unit_code == q.unit)
+    if q.channel:
+        where.append(C.channel == parse(Channel, q.channel, "channel").value)
+    if q.supervision == "any":
+        where.append(C.supervision != Supervision.NONE.value)
+    elif q.supervision:
+        where.append(C.supervision == parse(Supervision, q.supervision, "supervision").value)
+    if q.overdue:
+        where += [C.due_at.is_not(None), C.due_at < now]
+    if q.due_soon:
+        where += [C.warn_at <= now, C.due_at >= now]
+    if q.received_from:
+        where.append(C.received_at >= _day_start(q.received_from, ws))
+    if q.received_to:
+        where.append(C.received_at < _day_start(q.received_to + timedelta(days=1), ws))
+    match = fts_query(q.text)
+    if match is not None:
+        where.append(C.id.in_(text("SELECT rowid FROM concern_search WHERE concern_search MATCH :match")
+                              .bindparams(match=match)))
+    elif q.text.strip():
+        pass  # only spaces: no text filter
+    return where
+
+
+def _segments(sort: str) -> list[Segment]:
+    newest = ((C.received_at, True), (C.id, True))
+    if sort == "received":
+        return [Segment(None, newest)]
+    if sort == "deadline":
+        return [Segment(C.due_at.is_not(None), ((C.due_at, False), (C.id, False))),
+                Segment(C.due_at.is_(None), newest)]
+    if sort == "state":
+        return [Segment(C.status == st.value,
+                        ((C.due_at, False), (C.id, False)) if st.value in CLOCKED else ((C.id, True),))
+                for st in STATE_ORDER]
+    raise DomainError(f"不能按“{sort}”排序。", "sort")
+
+
+def _order_by(segment: Segment) -> list:
+    return [col.desc() if desc else col.asc() for col, desc in segment.order]
+
+
+class Ledger:
+    """One ledger query, counted once and paged by index (see the module docstring)."""
+
+    def __init__(self, ws: Workspace, query: LedgerQuery, now: datetime | None = None) -> None:
+        self.ws = ws
+        self.query = query
+        self.now = now or ws.now()
+        self._where = _conditions(ws, query, self.now)
+        self._segments = _segments(query.sort)
+        self._counts: list[int] | None = None
+        self._lock = threading.Lock()
+
+    def _seg_where(self, seg: Segment) -> list[ColumnElement]:
+        return self._where + ([seg.where] if seg.where is not None else [])
+
+    def _ensure_synced(self) -> None:
+        if self.query.text.strip():
+            sync_search_index(self.ws)
+
+    def counts(self) -> list[int]:
+        with self._lock:
+            if self._counts is None:
+                self._ensure_synced()
+                with self.ws.read() as s:
+                    self._counts = [int(s.execute(select(func.count()).select_from(Concern.__table__)
+                                                  .where(*self._seg_where(seg))).scalar() or 0)
+                                    for seg in self._segments]
+            return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        """Concern ids of rows offset..offset+limit in ledger order."""
+        out: list[int] = []
+        counts = self.counts()
+        with self.ws.read() as s:
+            for seg, n in zip(self._segments, counts):
+                if limit <= 0:
+                    break
+                if offset >= n:
+                    offset -= n
+                    continue
+                stmt = (select(C.id).where(*self._seg_where(seg)).order_by(*_order_by(seg))
+                        .offset(offset).limit(limit))
+                got = [r[0] for r in s.execute(stmt)]
+                out += got
+                limit -= len(got)
+                offset = 0
+        return out
+
+    def page(self, offset: int, limit: int) -> list[LedgerRow]:
+        ids = self.ids(offset, limit)
+        return rows_by_id(self.ws, ids, self.now)
+
+    def index_of(self, reference: str) -> int | None:
+        """Where a concern stands in this ledger (None when the filters leave it out)."""
+        with self.ws.read() as s:
+            cid = s.execute(select(C.id).where(C.reference == normalise_reference(reference))).scalar()
+        if cid is None:
+            return None
+        return self._index_of_id(cid)
+
+    def _index_of_id(self, cid: int) -> int | None:
+        counts = self.counts()
+        before = 0
+        with self.ws.read() as s:
+            for seg, n in zip(self._segments, counts):
+                keys = s.execute(select(*[col for col, _ in seg.order])
+                                 .where(C.id == cid, *self._seg_where(seg))).first()
+                if keys is None:
+                    before += n
+                    continue
+                return before + int(s.execute(select(func.count()).select_from(Concern.__table__)
+                                              .where(*self._seg_where(seg), _before(seg, keys))).scalar())
+        return None
+
+    def next_overdue(self, after: int) -> int | None:
+        """The index of the next overdue row after `after` (wrapping to the top), or None."""
+        counts = self.counts()
+        total = sum(counts)
+        if total == 0:
+            return None
+        current = self.ids(after, 1) if 0 <= after < total else []
+        overdue = [C.due_at.is_not(None), C.due_at < self.now]
+        with self.ws.read() as s:
+            # Segments at or after the cursor's, first those rows after the cursor, then from the top.
+            seg_of_cursor, base = 0, 0
+            for i, n in enumerate(counts):
+                if after < base + n:
+                    seg_of_cursor = i
+                    break
+                base += n
+            order = list(range(seg_of_cursor, len(self._segments))) + list(range(0, seg_of_cursor + 1))
+            for pos, i in enumerate(order):
+                seg = self._segments[i]
+                extra: list[ColumnElement] = []
+                if pos == 0 and current:
+                    keys = s.execute(select(*[col for col, _ in seg.order]).where(C.id == current[0])).first()
+                    if keys is not None:
+                        extra.append(_after(seg, keys))
+                cid = s.execute(select(C.id).where(*self._seg_where(seg), *overdue, *extra)
+                                .order_by(*_order_by(seg)).limit(1)).scalar()
+                if cid is not None:
+                    return self._index_of_id(cid)
+        return None
+
+
+def _compare(seg: Segment, keys: Sequence, after: bool) -> ColumnElement:
+    """Rows strictly before (or after) `keys` in the segment's order (NULLs sort first in SQLite)."""
+    clauses = []
+    for i, (col, desc) in enumerate(seg.order):
+        equal = [_eq(c, keys[j]) for j, (c, _) in enumerate(seg.order[:i])]
+        value = keys[i]
+        forward = desc != after  # the wanted side holds larger values (NULL is the smallest)
+        if value is None:
+            step = col.is_not(None) if forward else literal(False)
+        elif forward:
+            step = col > value
+        else:
+            step = or_(col < value, col.is_(None))
+        clauses.append(and_(*equal, step))
+    return or_(*clauses)
+
+
+def _eq(col, value) -> ColumnElement:  # noqa: ANN001
+    return col.is_(None) if value is None else col == value
+
+
+def _before(seg: Segment, keys: Sequence) -> ColumnElement:
+    return _compare(seg, keys, after=False)
+
+
+def _after(seg: Segment, keys: Sequence) -> ColumnElement:
+    return _compare(seg, keys, after=True)
+
+
+def rows_by_id(ws: Workspace, ids: Sequence[int], now: datetime | None = None) -> list[LedgerRow]:
+    """Ledger rows for concern ids, in the order given."""
+    if not ids:
+        return []
+    now = now or ws.now()
+    cat = Category.__table__.c
+    unit = Unit.__table__.c
+    stmt = (select(C.id, C.reference, C.received_at, R.name, R.phone, cat.name, C.summary, unit.name, C.status,
+                   C.due_at, C.warn_at, C.supervision, C.rework_count, C.return_count, C.version)
+            .select_from(Concern.__table__.join(Category.__table__, cat.code == C.category_code)
+                         .outerjoin(Unit.__table__, unit.code == C.unit_code)
+                         .outerjoin(Resident.__table__, R.id == C.resident_id))
+            .where(C.id.in_(list(ids))))
+    with ws.read() as s:
+        found = {}
+        for (cid, ref, received, rname, rphone, cname, summary, uname, status, due, warn, sup, rework, ret,
+             version) in s.execute(stmt):
+            who = f"{rname} {mask_phone(rphone)}".strip() if rname else "匿名"
+            found[cid] = LedgerRow(
+                id=cid, reference=ref, received_at=ws.local(received), resident=who, category_name=cname,
+                summary=summary, unit_name=uname or "", status=status, status_label=Status(status).label,
+                due_at=ws.local(due), deadline_state=deadline_state(now, due, warn).value, supervision=sup,
+                rework_count=rework, return_count=ret, version=version)
+    return [found[i] for i in ids if i in found]
+
+
+# ---------------------------------------------------------------- filter choices and summary
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    statuses: list[Choice]
+    categories: list[Choice]  # top level first, then leaves, as "01 物业管理" / "0103 电梯"
+    grids: list[Choice]
+    units: list[Choice]
+    channels: list[Choice]
+    supervision: list[Choice]
+    clerks: list[Choice] = field(default_factory=list)
+
+
+def filter_choices(ws: Workspace) -> FilterChoices:
+    with ws.read() as s:
+        cats = s.execute(select(Category.__table__.c.code, Category.__table__.c.name)
+                         .where(Category.__table__.c.active).order_by(Category.__table__.c.code)).all()
+        grids = s.execute(select(Grid.__table__.c.code, Grid.__table__.c.name).order_by(Grid.__table__.c.code)).all()
+        units = s.execute(select(Unit.__table__.c.code, Unit.__table__.c.name)
+                          .where(Unit.__table__.c.active).order_by(Unit.__table__.c.code)).all()
+        clerks = s.execute(select(Clerk.__table__.c.id, Clerk.__table__.c.name)
+                           .order_by(Clerk.__table__.c.id)).all()
+    return FilterChoices(
+        statuses=[Choice(st.value, st.label) for st in STATE_ORDER],
+        categories=[Choice(code, name) for code, name in cats],
+        grids=[Choice(code, name) for code, name in grids],
+        units=[Choice(code, name) for code, name in units],
+        channels=[Choice(ch.value, ch.label) for ch in Channel],
+        supervision=[Choice("any", "任一督办")] + [Choice(sv.value, sv.label) for sv in Supervision
+                                                  if sv is not Supervision.NONE],
+        clerks=[Choice(str(i), n) for i, n in clerks],
+    )
+
+
+def describe(q: LedgerQuery, choices: FilterChoices | None = None) -> str:
+    """`视图：待派单 ｜ 状态：已受理 ｜ 文字：漏水 ｜ 按时限排序`: the summary line of the filters."""
+    def label(options: Iterable[Choice] | None, code: str) -> str:
+        for c in options or ():
+            if c.code == code:
+                return c.label
+        return code
+
+    parts = []
+    if q.view:
+        parts.append(f"视图：{VIEWS.get(q.view, q.view)}")
+    if q.statuses:
+        parts.append("状态：" + "、".join(Status(s).label if s in Status._value2member_map_ else s
+                                         for s in q.statuses))
+    if q.category:
+        parts.append(f"分类：{label(choices.categories if choices else None, q.category)}")
+    if q.grid:
+        parts.append(f"网格：{label(choices.grids if choices else None, q.grid)}")
+    if q.unit:
+        parts.append(f"承办：{label(choices.units if choices else None, q.unit)}")
+    if q.channel:
+        parts.append(f"来源：{label(choices.channels if choices else None, q.channel)}")
+    if q.supervision:
+        parts.append(f"督办：{label(choices.supervision if choices else None, q.supervision)}")
+    if q.overdue:
+        parts.append("已超期")
+    if q.due_soon:
+        parts.append("将到期")
+    if q.received_from or q.received_to:
+        parts.append(f"受理：{q.received_from or '…'}至{q.received_to or '…'}".replace("…", ""))
+    if q.text.strip():
+        parts.append(f"文字：{q.text.strip()}")
+    parts.append(f"按{SORTS.get(q.sort, q.sort)}排序")
+    return " ｜ ".join(parts) if len(parts) > 1 else "全部诉求 ｜ " + parts[0]
+
+
+# ---------------------------------------------------------------- detail
+
+@dataclass(frozen=True)
+class LinkedConcern:
+    reference: str
+    summary: str
+    status_label: str
+    relation: str  # 重复诉求 / 原诉求 / 已并入 / 合并来源
+
+
+@dataclass(frozen=True)
+class ConcernDetail:
+    concern: object  # services.concerns.ConcernView, with its events
+    resident_phone_masked: str | None
+    first_reported_at: datetime | None
+    on_time: bool | None  # first report-back before the ORIGINAL feedback deadline; None: not yet known
+    on_time_label: str
+    default_unit: str | None
+    default_unit_name: str | None
+    links: list[LinkedConcern]
+    excluded: bool
+    followup_note: str
+    followup_at: datetime | None
+
+
+def on_time_figure(first_reported_at: datetime | None, original_due: datetime, now: datetime) -> tuple[bool | None, str]:
+    """按期: the first report-back came before the original feedback deadline (extensions do not count)."""
+    if first_reported_at is not None:
+        if first_reported_at <= original_due:
+            return True, f"按期（首次反馈 {first_reported_at:%m-%d %H:%M}，原定时限 {original_due:%m-%d %H:%M}）"
+        return False, f"超期（首次反馈 {first_reported_at:%m-%d %H:%M}，晚于原定时限 {original_due:%m-%d %H:%M}）"
+    if now > original_due:
+        return False, f"超期（尚未反馈，原定时限 {original_due:%m-%d %H:%M} 已过）"
+    return None, f"尚未反馈（原定时限 {original_due:%m-%d %H:%M}）"
+
+
+def concern_detail(ws: Workspace, reference: str) -> ConcernDetail:
+    from grassroots_tui.services.concerns import default_unit, get_concern
+
+    view = get_concern(ws, reference)
+    now = ws.now()
+    with ws.read() as s:
+        c = s.execute(select(Concern).where(Concern.reference == view.reference)).scalar_one()
+        cat = s.get(Category, c.category_code)
+        parent = s.get(Category, cat.parent_code) if cat is not None and cat.parent_code else None
+        unit_code = default_unit(cat, parent) if cat is not None else None
+        unit = s.get(Unit, unit_code) if unit_code else None
+        phone = None
+        if c.resident_id:
+            res = s.get(Resident, c.resident_id)
+            phone = mask_phone(res.phone) if res else None
+        links: list[LinkedConcern] = []
+
+        def add(rows, relation: str) -> None:  # noqa: ANN001
+            for ref, summary, status in rows:
+                links.append(LinkedConcern(ref, summary, Status(status).label, relation))
+
+        cols = (C.reference, C.summary, C.status)
+        if c.repeat_of_id:
+            add(s.execute(select(*cols).where(C.id == c.repeat_of_id)).all(), "原诉求")
+        add(s.execute(select(*cols).where(C.repeat_of_id == c.id).order_by(C.id).limit(50)).all(), "重复诉求")
+        if c.merged_into_id:
+            add(s.execute(select(*cols).where(C.id == c.merged_into_id)).all(), "已并入")
+        add(s.execute(select(*cols).where(C.merged_into_id == c.id).order_by(C.id).limit(50)).all(), "合并来源")
+        first = ws.local(c.first_reported_at)
+        on_time, label = on_time_figure(first, ws.local(c.feedback_due_original), now)
+        return ConcernDetail(view, phone, first, on_time, label, unit_code, unit.name if unit else None, links,
+                             c.excluded, c.followup_note, ws.local(c.followup_at))
+
+
+def default_unit_for(ws: Workspace, reference: str) -> tuple[str | None, str | None]:
+    """(code, name) of the handling unit the category routes to (派单 in one key)."""
+    from grassroots_tui.services.concerns import default_unit
+
+    with ws.read() as s:
+        row = s.execute(select(C.category_code).where(C.reference == normalise_reference(reference))).first()
+        if row is None:
+            raise NotFound(f"找不到诉求 {reference}。", "reference")
+        cat = s.get(Category, row[0])
+        parent = s.get(Category, cat.parent_code) if cat is not None and cat.parent_code else None
+        code = default_unit(cat, parent) if cat is not None else None
+        unit = s.get(Unit, code) if code else None
+        return code, unit.name if unit else None
+
+
+def unit_choices(ws: Workspace) -> list[Choice]:
+    return filter_choices(ws).units
+
+
+# ---------------------------------------------------------------- batch
+
+@dataclass(frozen=True)
+class BatchResult:
+    action: str
+    action_label: str
+    references: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.references)
+
+
+def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | None]], request: pipeline.Request,
+              at: datetime | None = None) -> BatchResult:
+    """The same action on several concerns in ONE transaction: all of them or none.
+
+    `targets` are (reference, version the clerk saw). A dispatch without a unit sends each
+    concern to its category's default unit. Any refusal (wrong state, stale version, no
+    default unit) rolls the whole batch back and names the concern in the message.
+    """
+    from grassroots_tui.services.concerns import _load, apply_change, default_unit, snapshot_of
+
+    if not targets:
+        raise DomainError("没有标记任何诉求。请先用 Ctrl+T 标记要批量处理的行。", "marks")
+    if request.action not in (Action.DISPATCH, Action.SUPERVISE, Action.SIGN):
+        raise DomainError(f"“{request.action.label}”不能批量执行。", "action")
+    at = (at or ws.now()).astimezone(ws.tz)
+    done: list[str] = []
+    with ws.write() as s:
+        for reference, version in targets:
+            concern = _load(s, reference)
+            if version is not None and concern.version != version:
+                raise StaleVersion(f"{concern.reference} 刚被其他人修改过，整批未执行。请刷新后查看最新状态再操作。",
+                                   "version")
+            req = request
+            if request.action is Action.DISPATCH and not request.unit_code:
+                cat = s.get(Category, concern.category_code)
+                parent = s.get(Category, cat.parent_code) if cat and cat.parent_code else None
+                unit = default_unit(cat, parent) if cat else None
+                if not unit:
+                    raise DomainError(f"{concern.reference} 的分类没有默认承办单位，整批未执行。请单独派单。", "unit")
+                req = replace(request, unit_code=unit)
+            try:
+                change = pipeline.plan(snapshot_of(ws, concern), req, at, ws.settings.sla, ws.settings.calendar)
+            except DomainError as exc:
+                raise DomainError(f"{exc.message}整批未执行。", exc.field) from None
+            apply_change(s, concern, change, actor_id, at, version)
+            done.append(concern.reference)
+    return BatchResult(request.action.value, request.action.label, done)
+
+
+EXPORT_HEADER = ("编号", "受理时间", "居民", "分类", "摘要", "承办单位", "状态", "时限", "时限提示", "督办")
+
+
+def export_rows(ws: Workspace, actor_id: int, references: Sequence[str], path: Path | str) -> Path:
+    """Write the marked concerns to a CSV Excel opens (UTF-8 with BOM); residents stay masked."""
+    from grassroots_tui.store.models import AuditLog
+
+    path = Path(path)
+    with ws.read() as s:
+        ids = [r[0] for r in s.execute(select(C.id).where(C.reference.in_([normalise_reference(r)
+                                                                          for r in references])))]
+    rows = rows_by_id(ws, ids)
+    order = {normalise_reference(r): i for i, r in enumerate(references)}
+    rows.sort(key=lambda r: order.get(r.reference, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(EXPORT_HEADER)
+        for r in rows:
+            out.writerow((r.reference, f"{r.received_at:%Y-%m-%d %H:%M}", r.resident, r.category_name, r.summary,
+                          r.unit_name, r.status_label, f"{r.due_at:%Y-%m-%d %H:%M}" if r.due_at else "",
+                          {"overdue": "已超期", "due_soon": "将到期"}.get(r.deadline_state, ""),
+                          Supervision(r.supervision).label if r.supervision != "none" else ""))
+    with ws.write() as s:
+        s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="export_concerns", target=str(path),
+                       detail=json.dumps({"count": len(rows)}, ensure_ascii=False)))
+    return path
+
+
+# ---------------------------------------------------------------- board
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: str
+    label: str
+    count: int
+    overdue: int
+    due_soon: int
+    rows: list[LedgerRow]
+
+
+def board(ws: Workspace, per_column: int = 8, query: LedgerQuery | None = None) -> list[BoardColumn]:
+    """看板: one column a live state with its count, overdue count and the most urgent rows."""
+    now = ws.now()
+    base = _conditions(ws, replace(query, statuses=(), sort="received"), now) if query else []
+    out = []
+    with ws.read() as s:
+        for st in (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED,
+                   Status.AWAITING_FOLLOWUP):
+            where = base + [C.status == st.value]
+            n, late, soon = s.execute(select(
+                func.count(), func.sum(case((and_(C.due_at.is_not(None), C.due_at < now), 1), else_=0)),
+                func.sum(case((and_(C.warn_at <= now, C.due_at >= now), 1), else_=0)))
+                .select_from(Concern.__table__).where(*where)).one()
+            order = ((C.due_at.asc(), C.id.asc()) if st.value in CLOCKED else (C.id.desc(),))
+            ids = [r[0] for r in s.execute(select(C.id).where(*where).order_by(*order).limit(per_column))]
+            out.append(BoardColumn(st.value, st.label, int(n or 0), int(late or 0), int(soon or 0), []))
+            out[-1] = replace(out[-1], rows=ids)  # type: ignore[arg-type]
+    return [replace(col, rows=rows_by_id(ws, col.rows, now)) for col in out]  # type: ignore[arg-type]
+
+
+__all__ = ["VIEWS", "SORTS", "LedgerQuery", "LedgerRow", "Ledger", "FilterChoices", "Choice", "filter_choices",
+           "describe", "concern_detail", "ConcernDetail", "batch_act", "BatchResult", "export_rows", "board",
+           "BoardColumn", "sync_search_index", "rebuild_search_index", "matches", "search_fields",
+           "on_time_figure", "default_unit_for", "tuple_"]
