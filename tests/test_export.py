@@ -1,0 +1,177 @@
+"""Exports of the concern ledger: XLSX read back, CSV with BOM, JSON, Open311; masking and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from grassroots_tui.domain.metrics import Period
+from grassroots_tui.io.export_common import COLUMNS, export_concerns, mask_text
+from grassroots_tui.services.concerns import ConcernDraft, log_concern
+from grassroots_tui.services.residents import ResidentDraft, add_resident
+from grassroots_tui.store.models import AuditLog
+from test_metrics_db import at, build_hand_db
+
+OCT = Period.month(2026, 10)
+HEADERS = [c.header for c in COLUMNS]
+NASTY = "[red]楼道[/red] 电线裸露，请联系 13912345678"
+
+
+@pytest.fixture
+def refs(ws, clerk_id, clock):  # noqa: ANN001, ANN201
+    refs = build_hand_db(ws, clerk_id, clock)
+    add_resident(ws, clerk_id, ResidentDraft(name="张三丰", phone="13812345678", id_number="11010519491231002X",
+                                             address="3-2-301", estate="幸福里"))
+    refs["N"] = log_concern(ws, clerk_id, ConcernDraft(summary="楼道电线", detail=NASTY, category="1102",
+                                                       resident_phone="13812345678",
+                                                       received_at=at(2026, 11, 2, 9))).reference
+    return refs
+
+
+def audit_rows(ws) -> list[AuditLog]:  # noqa: ANN001
+    with ws.read() as s:
+        return list(s.exec(select(AuditLog).where(AuditLog.action.like("export%")).order_by(AuditLog.id)).all())
+
+
+def test_xlsx_reads_back_with_headers_types_and_rows(ws, refs, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+    from rich.cells import cell_len
+
+    out = tmp_path / "台账-2026-10.xlsx"
+    seen: list[tuple[int, int]] = []
+    result = export_concerns(ws, "xlsx", out, period=OCT, actor_id=clerk_id, progress=lambda d, t: seen.append((d, t)))
+    # October: A B C D E F G H I J L (K is September, N November) = 11, rejected/merged/excluded included.
+    assert result.rows == 11 and seen[-1] == (11, 11)
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["诉求台账", "统计指标"]
+    sheet = wb["诉求台账"]
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 12
+    col = {h: i for i, h in enumerate(HEADERS)}
+    first = [c.value for c in sheet[2]]
+    assert first[col["编号"]] == refs["A"] and first[col["状态"]] == "已办结"
+    assert first[col["受理时间"]] == datetime(2026, 10, 12, 9, 0)  # a real date, in local time
+    assert sheet.cell(2, col["受理时间"] + 1).number_format == "yyyy-mm-dd hh:mm"
+    assert first[col["退单次数"]] == 0 and isinstance(first[col["退单次数"]], int)
+    assert first[col["二级分类"]] == "0801 漏水渗水" and first[col["一级分类"]] == "邻里纠纷"
+    # Columns fit their Chinese text (a Chinese character is two cells wide).
+    letter = sheet.cell(1, col["诉求摘要"] + 1).column_letter
+    longest = max(cell_len(str(sheet.cell(r, col["诉求摘要"] + 1).value)) for r in range(1, 13))
+    assert sheet.column_dimensions[letter].width >= longest
+    figs = {row[1]: row for row in wb["统计指标"].iter_rows(min_row=2, values_only=True) if row and row[1]}
+    assert figs["response_rate"][:5] == ("响应率", "response_rate", 6, 8, 0.75)
+    assert figs["resolution_rate"][2:5] == (4, 5, 0.8)
+
+
+def test_xlsx_matches_libreoffice_csv_conversion(ws, refs, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    xlsx, ours = tmp_path / "ledger.xlsx", tmp_path / "ours.csv"
+    export_concerns(ws, "xlsx", xlsx, actor_id=clerk_id)
+    export_concerns(ws, "csv", ours, actor_id=clerk_id)
+    outdir = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(outdir), str(xlsx)],
+                   check=True, capture_output=True, timeout=180)
+    converted = list(csv.reader(io.StringIO((outdir / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    expected = list(csv.reader(io.StringIO(ours.read_text(encoding="utf-8-sig"))))
+    assert converted[0] == HEADERS
+    assert len(converted) == len(expected) == 14  # header + 13 concerns (K, A-L, N)
+    assert converted == expected
+
+
+def test_csv_has_a_bom_and_round_trips_chinese(ws, refs, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "ledger.csv"
+    export_concerns(ws, "csv", out, actor_id=clerk_id)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == HEADERS and len(rows) == 13
+    n = next(r for r in rows if r["编号"] == refs["N"])
+    assert n["居民"] == "张**" and n["联系电话"] == "138****5678" and n["身份证件号"] == "110105********002X"
+    assert n["详细情况"] == "[red]楼道[/red] 电线裸露，请联系 139****5678"
+    assert n["地址"] == "幸福里 3-2-301" and n["受理时间"] == "2026-11-02 09:00"
+    assert n["紧急程度"] == "一般" and n["状态"] == "已受理"
+    assert {r["诉求摘要"] for r in rows} >= {"A 卫生间漏水", "E 咨询漏水保修", "楼道电线"}
+
+
+def test_reveal_exports_in_full_and_is_audited(ws, refs, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    masked = export_concerns(ws, "json", tmp_path / "masked.json", actor_id=clerk_id)
+    full = export_concerns(ws, "json", tmp_path / "full.json", reveal=True, actor_id=clerk_id)
+    data = json.loads((tmp_path / "full.json").read_text(encoding="utf-8"))
+    assert data["masked"] is False and data["count"] == 13 == full.rows == masked.rows
+    n = next(c for c in data["concerns"] if c["reference"] == refs["N"])
+    assert (n["resident_name"], n["resident_phone"], n["resident_id_number"]) == (
+        "张三丰", "13812345678", "11010519491231002X")
+    assert n["detail"] == NASTY and n["received_at"] == "2026-11-02T09:00:00+08:00" and n["status"] == "received"
+    hidden = json.loads((tmp_path / "masked.json").read_text(encoding="utf-8"))
+    assert hidden["masked"] is True
+    assert "13812345678" not in (tmp_path / "masked.json").read_text(encoding="utf-8")
+    logs = audit_rows(ws)
+    assert [a.action for a in logs] == ["export", "export_reveal"]
+    reveal = logs[-1]
+    assert reveal.actor_id == clerk_id and reveal.target == str(tmp_path / "full.json")
+    assert json.loads(reveal.detail) == {"format": "json", "rows": 13, "masked": False, "from": None, "to": None}
+    assert reveal.at is not None
+
+
+def test_open311_service_requests(ws, refs, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "requests.json"
+    export_concerns(ws, "open311", out, period=OCT, actor_id=clerk_id)
+    reqs = {r["service_request_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert len(reqs) == 11
+    a, d, f = reqs[refs["A"]], reqs[refs["D"]], reqs[refs["F"]]
+    assert a["status"] == "closed" and d["status"] == "open" and f["status"] == "closed"
+    assert f["status_notes"] == "不予受理：非本辖区"
+    assert d["status_notes"].startswith("办理中") and d["agency_responsible"] == "街道城管执法队"
+    assert a["service_code"] == "0801" and a["service_name"] == "漏水渗水"
+    assert a["requested_datetime"] == "2026-10-12T09:00:00+08:00"
+    assert a["expected_datetime"] == "2026-10-21T23:59:59+08:00"
+    assert a["updated_datetime"] >= a["requested_datetime"]
+    assert set(a) >= {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+                      "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime"}
+
+
+def test_export_command_line(ws, refs, db_path, tmp_path) -> None:  # noqa: ANN001
+    from grassroots_tui.cli import app
+
+    ws.close()
+    out = tmp_path / "oct.xlsx"
+    r = CliRunner().invoke(app, ["--db", str(db_path), "export", "concerns", "--format", "xlsx", "--out", str(out),
+                                 "--from", "2026-10-01", "--to", "2026-10-31", "--reveal"])
+    assert r.exit_code == 0, r.output
+    assert "已导出 11 件诉求" in r.output and "审计日志" in r.output and out.is_file()
+    bad = CliRunner().invoke(app, ["--db", str(db_path), "export", "concerns", "--format", "pdf", "--out",
+                                   str(tmp_path / "x.pdf")])
+    assert bad.exit_code == 1 and "不支持的导出格式" in bad.output
+    assert not (tmp_path / "x.pdf").exists()
+    nowhere = CliRunner().invoke(app, ["--db", str(db_path), "export", "concerns", "--format", "csv", "--out",
+                                       str(tmp_path / "missing" / "x.csv")])
+    assert nowhere.exit_code == 1 and "不存在" in nowhere.output
+
+
+def test_mask_text_masks_numbers_in_free_text() -> None:
+    assert mask_text("电话13812345678，身份证11010519491231002X") == "电话138****5678，身份证110105********002X"
+    assert mask_text("门牌 3-2-301，编号 SQ-2026-000001") == "门牌 3-2-301，编号 SQ-2026-000001"
+
+
+def test_an_export_of_an_empty_period(ws, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    out = tmp_path / "empty.xlsx"
+    assert export_concerns(ws, "xlsx", out, actor_id=clerk_id).rows == 0
+    wb = load_workbook(out)
+    assert wb["诉求台账"].max_row == 1
+    figs = {row[1]: row for row in wb["统计指标"].iter_rows(min_row=2, values_only=True) if row and row[1]}
+    assert figs["response_rate"][4] == "无数据"
