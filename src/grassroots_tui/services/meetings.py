@@ -684,7 +684,8 @@ def add_action_item(ws: Workspace, actor_id: int, resolution_id: int, title: str
         meeting_ref, meeting_topic, meeting_id = meeting.reference, meeting.topic, meeting.id
     view = log_concern(ws, actor_id, ConcernDraft(
         summary=title, category=category, channel=Channel.MEETING, nature=Nature.SUGGESTION,
-        detail=f"{meeting_ref}（{meeting_topic}）决议 {res.position}：{res.text}", kind=ConcernKind.ACTION_ITEM))
+        detail=f"{meeting_ref}（{meeting_topic}）决议 {res.position}：{res.text}", kind=ConcernKind.ACTION_ITEM,
+        received_at=now))
     with ws.write() as s:
         concern = _load(s, view.reference)
         concern.feedback_due = due_at

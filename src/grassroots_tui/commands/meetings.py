@@ -1,0 +1,465 @@
+"""Meetings on the command line (议事协商).
+
+grassroots meeting add --type consultation --topic "…" --start "2026-12-03 14:30" [--minutes 90]
+                       [--place …] [--chair …] [--minute-taker …] [--notice 2026-11-28] [--json]
+grassroots meeting list [--from DATE] [--to DATE] [--limit N] [--json]
+grassroots meeting show YS-2026-0001 [--json]
+grassroots meeting ics [YS-2026-0001] --out FILE        (one meeting, or all upcoming)
+grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|result --out FILE
+grassroots meeting invite REF --name … [--role member|resident|unit_rep|observer] [--org …] [--resident-phone …]
+grassroots meeting checkin REF 1 2 3 …                 (numbers of the participant list)
+grassroots meeting agenda REF SQ-2026-000001 …
+grassroots meeting resolve REF --text "…" [--item N]   (a resolution; no --item: all agenda items)
+grassroots meeting vote REF N --for 6 --against 1 --abstain 0 [--method hands|secret|voice]
+grassroots meeting action REF N --title "…" --due 2026-12-17 [--unit WY]
+grassroots meeting done YD-2026-000001 [--note …]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app
+
+meeting_app = typer.Typer(help="议事协商会议", no_args_is_help=True)
+app.add_typer(meeting_app, name="meeting")
+
+RefArg = Annotated[str, typer.Argument(help="会议编号，如 YS-2026-0001")]
+
+
+def _fmt(dt) -> str:  # noqa: ANN001
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
+
+
+def _detail_json(m) -> dict:  # noqa: ANN001
+    from grassroots_tui.cli import _plain
+    from grassroots_tui.services.meetings import as_json
+
+    data = as_json(m)
+    data.update({
+        "rule": m.rule_summary,
+        "quorum": _plain(m.quorum) | {"reached": m.quorum.reached, "text": m.quorum.describe()} if m.quorum else None,
+        "participants": _plain(m.participants), "agenda": _plain(m.agenda),
+        "resolutions": [_plain(r) | {"carried": r.carried, "actions": [_plain(a) | {"done": a.done} for a in r.actions]}
+                        for r in m.resolutions],
+    })
+    return data
+
+
+def _print_detail(m) -> None:  # noqa: ANN001
+    typer.echo(f"{m.reference}  {m.type_label}  {m.topic}  [{m.status_label}]")
+    typer.echo(f"时间：{_fmt(m.start_at)} 至 {m.end_at:%H:%M}（{m.minutes} 分钟）  地点：{m.place or '-'}")
+    typer.echo(f"主持人：{m.chair or '-'}  记录人：{m.minute_taker or '-'}  通知日期：{m.notice_date or '-'}")
+    typer.echo(f"规则：{m.rule_summary}")
+    if m.quorum:
+        typer.echo(f"到会：{m.quorum.describe()}")
+    if m.participants:
+        typer.echo("参会人员：")
+        for p in m.participants:
+            mark = "已到" if p.present else "未到"
+            typer.echo(f"  {p.number:>3}. {p.name}  {p.role_label}{'' if p.voting else '（列席）'}  {mark}")
+    if m.agenda:
+        typer.echo("议题：")
+        for a in m.agenda:
+            ref = f" {a.concern_reference} [{a.concern_status_label}]" if a.concern_reference else ""
+            typer.echo(f"  {a.position}. {a.title}（{a.source_label}{ref}）")
+    for r in m.resolutions:
+        scope = f"议题 {r.agenda_position}" if r.agenda_position else "全部议题"
+        typer.echo(f"决议 {r.position}（{scope}）：{r.text}  [{r.status_label}]")
+        if r.vote:
+            v = r.vote
+            typer.echo(f"    表决：赞成 {v.votes_for} 反对 {v.votes_against} 弃权 {v.votes_abstain}，"
+                       f"实到 {v.present}/应到 {v.entitled}（{v.method_label}）")
+        for a in r.actions:
+            typer.echo(f"    议定事项 {a.concern_reference} {a.title}  {a.unit_name or a.owner or '-'}  "
+                       f"期限 {_fmt(a.due_at)}  [{a.status_label}]")
+
+
+@meeting_app.command("add")
+def add(
+    meeting_type: Annotated[str, typer.Option("--type", help="会议类型：consultation talk joint hearing residents committee")],
+    topic: Annotated[str, typer.Option("--topic", help="会议议题")],
+    start: Annotated[str, typer.Option("--start", help="开始时间，如 2026-12-03 14:30、12-03 14:30、明天 14:30")],
+    minutes: Annotated[int, typer.Option("--minutes", help="预计时长（分钟）")] = 90,
+    place: Annotated[str, typer.Option("--place", help="地点")] = "",
+    chair: Annotated[str, typer.Option("--chair", help="主持人")] = "",
+    minute_taker: Annotated[str, typer.Option("--minute-taker", help="记录人")] = "",
+    notice: Annotated[Optional[str], typer.Option("--notice", help="通知日期（默认今天）")] = None,
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """安排会议；会场或主持人冲突、通知期不足、非工作日会给出提醒。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.dates import parse_date, parse_datetime
+        from grassroots_tui.services.meetings import MeetingDraft, as_json as to_json, schedule_meeting
+
+        ws = _workspace(db)
+        try:
+            now = ws.now()
+            draft = MeetingDraft(type=meeting_type, topic=topic, start=parse_datetime(start, now, "start"),
+                                 minutes=minutes, place=place, chair=chair, minute_taker=minute_taker,
+                                 notice_date=parse_date(notice, now.date(), "notice", what="通知日期") if notice else None)
+            result = schedule_meeting(ws, _clerk(ws, clerk).id, draft)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(to_json(result.meeting) | {"warnings": result.warnings})
+            return
+        m = result.meeting
+        typer.echo(f"已安排 {m.reference}：{m.type_label} {m.topic}，{_fmt(m.start_at)} 至 {m.end_at:%H:%M}")
+        for w in result.warnings:
+            typer.echo(f"提醒：{w}")
+
+    _run(go)
+
+
+@meeting_app.command("list")
+def list_(
+    start: Annotated[Optional[str], typer.Option("--from", help="开始日期（含，默认今天）")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="结束日期（含）")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="最多列出几场")] = 50,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """列出会议（默认今天起）。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.dates import parse_date
+        from grassroots_tui.services.meetings import as_json as to_json, list_meetings
+
+        ws = _workspace(db)
+        try:
+            today = ws.now().date()
+            first = parse_date(start, today, "from", what="开始日期") if start else today
+            last = parse_date(end, today, "to", what="结束日期") if end else None
+            if last is not None and last < first:
+                from grassroots_tui.domain.errors import DomainError
+
+                raise DomainError("结束日期不能早于开始日期。", "to")
+            rows = list_meetings(ws, first, last, limit=limit)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json([to_json(m) for m in rows])
+            return
+        if not rows:
+            typer.echo("没有会议。")
+        for m in rows:
+            typer.echo(f"{m.reference}  {_fmt(m.start_at)}-{m.end_at:%H:%M}  {m.type_label}  {m.topic}  "
+                       f"{m.place or '-'}  [{m.status_label}]")
+
+    _run(go)
+
+
+@meeting_app.command("show")
+def show(reference: RefArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """会议详情：参会人员、议题、决议、表决和议定事项。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import get_meeting
+
+        ws = _workspace(db)
+        try:
+            m = get_meeting(ws, reference)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(_detail_json(m))
+        else:
+            _print_detail(m)
+
+    _run(go)
+
+
+@meeting_app.command("ics")
+def ics(
+    reference: Annotated[Optional[str], typer.Argument(help="会议编号；不填则导出今后全部会议")] = None,
+    out: Annotated[Path, typer.Option("--out", help="写入的 .ics 文件")] = Path("meetings.ics"),
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """导出 iCalendar (.ics) 日历文件。"""
+
+    def go() -> None:
+        from grassroots_tui.io.ics import write_calendar
+        from grassroots_tui.services.meetings import get_meeting, upcoming_meetings
+
+        ws = _workspace(db)
+        try:
+            if reference:
+                rows = [get_meeting(ws, reference)]
+            else:
+                rows = [get_meeting(ws, m.reference) for m in upcoming_meetings(ws, limit=500)]
+            write_calendar(out, rows, committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+        finally:
+            ws.close()
+        if as_json:
+            _print_json({"out": str(out), "meetings": [m.reference for m in rows]})
+        else:
+            typer.echo(f"已导出 {len(rows)} 场会议到 {out}")
+
+    _run(go)
+
+
+@meeting_app.command("paper")
+def paper(
+    reference: RefArg,
+    kind: Annotated[str, typer.Option("--kind", help="notice 会议通知 · signin 签到表 · minutes 会议纪要 · "
+                                                     "resolution 决议公示 · result 结果公示")] = "notice",
+    out: Annotated[Optional[Path], typer.Option("--out", help="写入的 HTML 文件（A4，可直接打印）")] = None,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """生成可打印的会议文书（A4 HTML）。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.errors import DomainError
+        from grassroots_tui.io import paper as docs
+        from grassroots_tui.services.meetings import get_meeting
+
+        code = {v: k for k, v in docs.KINDS.items()}.get(kind, kind)
+        if code not in docs.KINDS:
+            raise DomainError(f"未知的文书类型“{kind}”，可选：{'、'.join(f'{k}({v})' for k, v in docs.KINDS.items())}。")
+        ws = _workspace(db)
+        try:
+            m = get_meeting(ws, reference)
+            path = out or Path(docs.default_name(code, m.reference))
+            docs.write(code, m, ws.settings.committee_name, path, on=ws.now().date()) if code != "signin" \
+                else docs.write(code, m, ws.settings.committee_name, path)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json({"out": str(path), "kind": code})
+        else:
+            typer.echo(f"已生成{docs.KINDS[code]}：{path}")
+
+    _run(go)
+
+
+@meeting_app.command("invite")
+def invite(
+    reference: RefArg,
+    name: Annotated[str, typer.Option("--name", help="姓名（登记的居民可用 --resident-phone）")] = "",
+    role: Annotated[str, typer.Option("--role", help="member 委员/代表 · resident 居民 · unit_rep 共建单位代表 · "
+                                                     "observer 列席")] = "resident",
+    org: Annotated[str, typer.Option("--org", help="单位")] = "",
+    resident_phone: Annotated[Optional[str], typer.Option("--resident-phone", help="按手机号选登记的居民")] = None,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """添加参会人员（应到）。"""
+
+    def go() -> None:
+        from sqlmodel import select
+
+        from grassroots_tui.domain.errors import NotFound
+        from grassroots_tui.domain.validation import mask_phone, normalise_phone
+        from grassroots_tui.services.meetings import add_participant
+        from grassroots_tui.store.models import Resident
+
+        ws = _workspace(db)
+        try:
+            resident_id = None
+            if resident_phone:
+                phone = normalise_phone(resident_phone, "resident_phone")
+                with ws.read() as s:
+                    r = s.exec(select(Resident).where(Resident.phone == phone)).first()
+                if r is None:
+                    raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
+                resident_id = r.id
+            p = add_participant(ws, reference, name, role=role, organisation=org, resident_id=resident_id)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(p)
+        else:
+            typer.echo(f"已添加 {p.number}. {p.name}（{p.role_label}）")
+
+    _run(go)
+
+
+@meeting_app.command("checkin")
+def checkin(
+    reference: RefArg,
+    numbers: Annotated[list[str], typer.Argument(help="参会名单中的序号")],
+    undo: Annotated[bool, typer.Option("--undo", help="撤销签到")] = False,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """签到：按名单序号标记到会，显示是否达到法定人数。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.errors import DomainError
+        from grassroots_tui.domain.validation import nfkc
+        from grassroots_tui.services.meetings import get_meeting, set_present
+
+        ws = _workspace(db)
+        try:
+            by_number = {p.number: p for p in get_meeting(ws, reference).participants}
+            status = None
+            for raw in numbers:
+                text = nfkc(raw)
+                if not text.isdigit() or int(text) not in by_number:
+                    raise DomainError(f"名单中没有序号“{raw}”。", "number")
+                status = set_present(ws, reference, by_number[int(text)].id, not undo)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json({"entitled": status.entitled, "present": status.present, "required": status.required,
+                         "reached": status.reached, "text": status.describe()})
+        else:
+            typer.echo(status.describe())
+
+    _run(go)
+
+
+@meeting_app.command("agenda")
+def agenda(
+    reference: RefArg,
+    concerns: Annotated[list[str], typer.Argument(help="诉求编号")],
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """把诉求列入会议议题（诉求的办理记录中写入“上会”）。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import add_agenda_concern
+
+        ws = _workspace(db)
+        try:
+            actor = _clerk(ws, clerk).id
+            items = [add_agenda_concern(ws, actor, reference, ref) for ref in concerns]
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(items)
+        else:
+            for a in items:
+                typer.echo(f"议题 {a.position}：{a.concern_reference} {a.title}")
+
+    _run(go)
+
+
+def _resolution_id(ws, reference: str, number: int) -> int:  # noqa: ANN001
+    from grassroots_tui.domain.errors import NotFound
+    from grassroots_tui.services.meetings import get_meeting
+
+    for r in get_meeting(ws, reference).resolutions:
+        if r.position == number:
+            return r.id
+    raise NotFound(f"会议 {reference} 没有第 {number} 项决议。", "resolution")
+
+
+@meeting_app.command("resolve")
+def resolve(
+    reference: RefArg,
+    text: Annotated[str, typer.Option("--text", help="决议内容")],
+    item: Annotated[Optional[int], typer.Option("--item", help="针对第几项议题（不填：全部议题）")] = None,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """记录一项决议（待表决）。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import add_resolution
+
+        ws = _workspace(db)
+        try:
+            r = add_resolution(ws, reference, text, item)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(r)
+        else:
+            typer.echo(f"决议 {r.position}：{r.text}（待表决）")
+
+    _run(go)
+
+
+@meeting_app.command("vote")
+def vote(
+    reference: RefArg,
+    number: Annotated[int, typer.Argument(help="第几项决议")],
+    votes_for: Annotated[int, typer.Option("--for", help="赞成票")] = 0,
+    against: Annotated[int, typer.Option("--against", help="反对票")] = 0,
+    abstain: Annotated[int, typer.Option("--abstain", help="弃权票")] = 0,
+    method: Annotated[str, typer.Option("--method", help="hands 举手 · secret 无记名 · voice 口头")] = "hands",
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """记录表决，按会议类型的规则判断：通过 / 未通过 / 不足法定人数。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import record_vote
+
+        ws = _workspace(db)
+        try:
+            v = record_vote(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), votes_for, against,
+                            abstain, method)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(v)
+        else:
+            typer.echo(f"{v.outcome_label}。{v.reason}")
+
+    _run(go)
+
+
+@meeting_app.command("action")
+def action(
+    reference: RefArg,
+    number: Annotated[int, typer.Argument(help="第几项决议")],
+    title: Annotated[str, typer.Option("--title", help="议定事项")],
+    due: Annotated[str, typer.Option("--due", help="完成期限，如 2026-12-17")],
+    unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（不填：居委会自办）")] = None,
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """为通过的决议分解议定事项（进入诉求台账，编号 YD-…）。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.dates import parse_date
+        from grassroots_tui.services.meetings import add_action_item
+
+        ws = _workspace(db)
+        try:
+            a = add_action_item(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), title, unit=unit,
+                                due=parse_date(due, ws.now().date(), "due", what="完成期限"))
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(a)
+        else:
+            typer.echo(f"议定事项 {a.concern_reference}：{a.title}，期限 {_fmt(a.due_at)}")
+
+    _run(go)
+
+
+@meeting_app.command("done")
+def done(
+    action_reference: Annotated[str, typer.Argument(help="议定事项编号，如 YD-2026-000001")],
+    note: Annotated[str, typer.Option("--note", help="办理情况")] = "",
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """议定事项办结；决议的事项全部办结后，上会的诉求转入待回访。"""
+
+    def go() -> None:
+        from sqlmodel import select
+
+        from grassroots_tui.domain.errors import NotFound
+        from grassroots_tui.domain.reference import normalise_reference
+        from grassroots_tui.services.meetings import complete_action_item
+        from grassroots_tui.store.models import ActionItem, Concern
+
+        ws = _workspace(db)
+        try:
+            ref = normalise_reference(action_reference)
+            with ws.read() as s:
+                row = s.exec(select(ActionItem.id).join(Concern, Concern.id == ActionItem.concern_id)
+                             .where(Concern.reference == ref)).first()
+            if row is None:
+                raise NotFound(f"找不到议定事项 {ref}。", "action")
+            moved = complete_action_item(ws, _clerk(ws, clerk).id, row, note)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json({"reference": ref, "awaiting_followup": moved})
+        else:
+            typer.echo(f"{ref} 已办结。" + (f"转入待回访：{'、'.join(moved)}" if moved else ""))
+
+    _run(go)

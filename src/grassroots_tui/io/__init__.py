@@ -1,0 +1,1 @@
+"""Importers, exporters and printable documents. Never imports Textual."""

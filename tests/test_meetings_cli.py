@@ -1,0 +1,102 @@
+"""`grassroots meeting …`: JSON contract, warnings, Chinese errors, .ics and printable papers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import vobject
+from typer.testing import CliRunner
+
+from grassroots_tui.cli import app
+
+runner = CliRunner()
+
+
+def run(db: Path, *args: str, ok: bool = True):  # noqa: ANN201
+    result = runner.invoke(app, [*args, "--db", str(db)])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def run_json(db: Path, *args: str):  # noqa: ANN201
+    return json.loads(run(db, *args, "--json").stdout)
+
+
+def test_add_json_contract_and_conflict_warning(db_path: Path) -> None:
+    out = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "停车位划线",
+                   "--start", "2030-12-03 14:30", "--place", "议事厅", "--chair", "王主任")
+    assert {"reference", "type", "topic", "start", "end", "warnings"} <= out.keys()
+    assert out["reference"] == "YS-2030-0001" and out["type"] == "consultation"
+    assert out["start"] == "2030-12-03T14:30:00+08:00" and out["end"] == "2030-12-03T16:00:00+08:00"
+    again = run_json(db_path, "meeting", "add", "--type", "居民(代表)会议", "--topic", "加装电梯",
+                     "--start", "２０３０－１２－０３ １５：００", "--minutes", "60", "--place", "议事厅")
+    assert again["type"] == "residents" and again["end"] == "2030-12-03T16:00:00+08:00"
+    assert any("会场冲突" in w and "YS-2030-0001" in w for w in again["warnings"])
+    listed = run_json(db_path, "meeting", "list", "--from", "2030-12-01", "--to", "2030-12-03")
+    assert [m["reference"] for m in listed] == ["YS-2030-0001", "YS-2030-0002"]
+    assert run_json(db_path, "meeting", "list", "--from", "2030-12-04") == []
+
+
+def test_relative_start_and_errors_in_one_chinese_line(db_path: Path) -> None:
+    out = run_json(db_path, "meeting", "add", "--type", "committee", "--topic", "月度两委会", "--start", "明天 9:00")
+    tomorrow = (datetime.now() + timedelta(days=1)).date().isoformat()
+    assert out["start"].startswith(tomorrow + "T09:00")
+    bad = run(db_path, "meeting", "add", "--type", "consultation", "--topic", "x", "--start", "2030-02-30 10:00",
+              ok=False)
+    assert bad.exit_code == 1 and "日期不存在" in bad.output and "Traceback" not in bad.output
+    bad = run(db_path, "meeting", "add", "--type", "party", "--topic", "x", "--start", "2030-03-01 10:00", ok=False)
+    assert "无法识别的会议类型" in bad.output
+    assert "找不到会议" in run(db_path, "meeting", "show", "YS-2030-0099", ok=False).output
+
+
+def test_loop_on_the_command_line_with_ics_and_papers(db_path: Path, tmp_path: Path) -> None:
+    ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "楼道堆物",
+                   "--start", "2030-12-03 14:30", "--place", "议事厅", "--notice", "2030-11-20")["reference"]
+    concern = run_json(db_path, "concern", "add", "--summary", "楼道堆物", "--category", "0203")["reference"]
+    run(db_path, "meeting", "agenda", ref, concern)
+    for i in range(3):
+        run(db_path, "meeting", "invite", ref, "--name", f"代表{i}", "--role", "member")
+    run(db_path, "meeting", "invite", ref, "--name", "物业经理", "--role", "observer")
+    over = run(db_path, "meeting", "vote", ref, "1", "--for", "1", ok=False)
+    assert "没有第 1 项决议" in over.output
+    run(db_path, "meeting", "resolve", ref, "--text", "物业两周内清理")
+    status = run_json(db_path, "meeting", "checkin", ref, "1", "２")
+    assert status["reached"] and status["present"] == 2 and status["entitled"] == 3
+    refused = run(db_path, "meeting", "vote", ref, "1", "--for", "2", "--against", "1", ok=False)
+    assert "超过了实到的 2 人" in refused.output
+    assert run_json(db_path, "meeting", "vote", ref, "1", "--for", "2")["outcome"] == "passed"
+    action = run_json(db_path, "meeting", "action", ref, "1", "--title", "清理杂物", "--due", "2030-12-20",
+                      "--unit", "WY")
+    done = run_json(db_path, "meeting", "done", action["concern_reference"])
+    assert done["awaiting_followup"] == [concern]
+    shown = run_json(db_path, "meeting", "show", ref)
+    assert shown["resolutions"][0]["actions"][0]["done"] and shown["quorum"]["reached"]
+
+    ics = tmp_path / "one.ics"
+    run(db_path, "meeting", "ics", ref, "--out", str(ics))
+    event = vobject.readOne(ics.read_text(encoding="utf-8")).vevent
+    assert event.summary.value == "议事协商会：楼道堆物" and event.location.value == "议事厅"
+    all_ics = tmp_path / "all.ics"
+    assert run_json(db_path, "meeting", "ics", "--out", str(all_ics))["meetings"] == [ref]
+
+    for kind, words in (("notice", ["会议通知", "楼道堆物"]), ("signin", ["签到表", "本人签字", "代表0"]),
+                        ("minutes", ["会议纪要", "主持人签字", "记录人签字", "赞成 2 票"]),
+                        ("resolution", ["决议公示", "公示期"]), ("结果公示", ["结果公示", "全部办结"])):
+        out = tmp_path / f"{kind}.html"
+        run(db_path, "meeting", "paper", ref, "--kind", kind, "--out", str(out))
+        html = out.read_text(encoding="utf-8")
+        assert "@page { size: A4" in html and "SimSun" in html and '<meta charset="utf-8">' in html
+        for word in words:
+            assert word in html, (kind, word)
+
+
+def test_papers_escape_user_text(db_path: Path, tmp_path: Path) -> None:
+    ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "<script>alert(1)</script>",
+                   "--start", "2030-12-03 14:30")["reference"]
+    out = tmp_path / "n.html"
+    run(db_path, "meeting", "paper", ref, "--kind", "notice", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
