@@ -1,0 +1,188 @@
+"""Category picker: type a code (`0801`), Chinese (`漏水`) or pinyin initials (`ls`), Enter takes
+the best match.
+
+The second-level categories (about a hundred) are read once in a worker when the widget mounts
+and filtered in memory with `services.intake.filter_categories`. Posts `CategoryPicker.Chosen`
+with the `CategoryOption` (code, name, default urgency and unit). Up/Down pick another match.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from grassroots_tui.services.intake import CategoryOption
+
+LIMIT = 8
+
+
+def category_label(c: CategoryOption) -> Text:
+    return Text.assemble((c.code, "bold"), " ", c.name, (f"  {c.parent_name}", "dim"))
+
+
+class CategoryPicker(Vertical):
+    DEFAULT_CSS = """
+    CategoryPicker { height: auto; }
+    CategoryPicker > OptionList {
+        height: auto;
+        max-height: 7;
+        border: none;
+        padding: 0;
+        display: none;
+        background: $boost;
+    }
+    CategoryPicker.-open > OptionList { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("down", "move(1)", "下一个", show=False, id="category_down", tooltip="选择下一个分类"),
+        Binding("up", "move(-1)", "上一个", show=False, id="category_up", tooltip="选择上一个分类"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, picker: CategoryPicker, category: CategoryOption) -> None:
+            super().__init__()
+            self.picker = picker
+            self.category = category
+
+        @property
+        def control(self) -> CategoryPicker:
+            return self.picker
+
+    def __init__(self, *, placeholder: str = "编码、名称或拼音首字母，如 0801、漏水、ls",
+                 id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self.placeholder = placeholder
+        self.categories: list[CategoryOption] = []
+        self.matches: list[CategoryOption] = []
+        self.category: CategoryOption | None = None
+        self._set_value: str | None = None
+        self._enter_pending = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, compact=True, id="category-input")
+        option_list = OptionList(id="category-options", compact=True)
+        option_list.can_focus = False
+        yield option_list
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#category-input", Input)
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one("#category-options", OptionList)
+
+    def focus(self, scroll_visible: bool = True) -> CategoryPicker:
+        self.input.focus(scroll_visible)
+        return self
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        ws = getattr(self.app, "ws", None)
+        if ws is not None and not self.categories:
+            self._load(ws)
+
+    @work(thread=True, exclusive=True, group="category-picker", exit_on_error=False)
+    def _load(self, ws) -> None:  # noqa: ANN001
+        from grassroots_tui.services.intake import list_categories
+
+        rows = list_categories(ws)
+        self.app.call_from_thread(self._loaded, rows)
+
+    def _loaded(self, rows: list[CategoryOption]) -> None:
+        self.categories = rows
+        if self.input.value.strip() and self.category is None:
+            self._filter(self.input.value)
+        if self._enter_pending:
+            self._enter_pending = False
+            self._take()
+
+    @on(Input.Changed, "#category-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._set_value is not None and event.value == self._set_value:
+            self._set_value = None
+            return
+        self._set_value = None
+        self.category = None
+        self._filter(event.value)
+
+    def _filter(self, text: str) -> None:
+        from grassroots_tui.services.intake import filter_categories
+
+        if not self.categories:
+            self.load()
+        self.matches = filter_categories(self.categories, text, LIMIT) if text.strip() else []
+        options = [Option(category_label(c), id=c.code) for c in self.matches]
+        if text.strip() and not options and self.categories:
+            options.append(Option(Text("没有匹配的分类", style="dim"), id="--none", disabled=True))
+        self.options.set_options(options)
+        if self.matches:
+            self.options.highlighted = 0
+        self.set_class(bool(options), "-open")
+
+    def action_move(self, step: int) -> None:
+        ol = self.options
+        if not self.has_class("-open") or not self.matches:
+            return
+        current = ol.highlighted if ol.highlighted is not None else -1
+        ol.highlighted = max(0, min(len(self.matches) - 1, current + step))
+
+    @on(Input.Submitted, "#category-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.category is not None:
+            self.post_message(self.Chosen(self, self.category))
+            return
+        if not event.value.strip():
+            return
+        if not self.categories:
+            self._enter_pending = True
+            self.load()
+            return
+        self._take()
+
+    @on(OptionList.OptionSelected, "#category-options")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._take()
+
+    def _take(self) -> None:
+        index = self.options.highlighted
+        if index is None or not self.matches or index >= len(self.matches):
+            return
+        self.set_category(self.matches[index])
+        assert self.category is not None
+        self.post_message(self.Chosen(self, self.category))
+
+    def set_category(self, category: CategoryOption | None) -> None:
+        self.category = category
+        value = f"{category.code} {category.name}" if category else ""
+        if value != self.input.value:
+            self._set_value = value
+            self.input.value = value
+        self.set_class(False, "-open")
+
+    def choose_code(self, code: str) -> bool:
+        """Select a category by code from code (returns False while not loaded or unknown)."""
+        match = next((c for c in self.categories if c.code == code), None)
+        if match is not None:
+            self.set_category(match)
+        return match is not None
+
+    def clear(self) -> None:
+        self.set_category(None)
+        self.matches = []
+        self.options.clear_options()

@@ -1,0 +1,122 @@
+"""登记诉求 (F2) walked key by key, as a clerk does while the resident talks."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from conftest import screen_text, wait_for
+
+
+async def _open_intake(app, pilot):  # noqa: ANN001, ANN202
+    from grassroots_tui.tui.screens.intake import IntakeScreen
+
+    await wait_for(pilot, lambda: app.ws is not None and app.clerk is not None)
+    app.push_screen(IntakeScreen())
+    await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+    await wait_for(pilot, lambda: any(p.categories for p in app.screen.query("#category")))
+    await wait_for(pilot, lambda: app.screen.query_one("#lookup-input").has_focus)
+    return app.screen
+
+
+def _add_resident(path, **kw):  # noqa: ANN001, ANN003, ANN202
+    import known_db
+    from grassroots_tui.services.clerks import current_clerk
+    from grassroots_tui.services.residents import ResidentDraft, add_resident
+    from grassroots_tui.services.workspace import Workspace
+
+    ws = Workspace.open(path, clock=known_db.FixedClock())
+    try:
+        return add_resident(ws, current_clerk(ws).id, ResidentDraft(**kw))
+    finally:
+        ws.close()
+
+
+def _concern(app, reference):  # noqa: ANN001, ANN202
+    from grassroots_tui.store.models import Concern
+
+    with app.ws.read() as s:
+        return s.exec(select(Concern).where(Concern.reference == reference)).one()
+
+
+async def test_shortest_path_f2_resident_category_summary_ctrl_s(known_path, make_app) -> None:  # noqa: ANN001
+    from grassroots_tui.store.models import Resident
+
+    _add_resident(known_path, name="张三丰", phone="13812345678", address="3-2-301", estate="幸福里")
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press(*"zsf", "enter")
+        await wait_for(pilot, lambda: screen.resident is not None)
+        assert screen.query_one("#category-input").has_focus
+        await pilot.press(*"ls", "enter")
+        await wait_for(pilot, lambda: screen.category is not None)
+        assert screen.query_one("#summary").has_focus
+        await pilot.press(*"楼上卫生间漏水", "ctrl+s")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        view = screen.saved
+        c = _concern(app, view.reference)
+        with app.ws.read() as s:
+            resident = s.exec(select(Resident).where(Resident.name == "张三丰")).one()
+        assert c.resident_id == resident.id and c.category_code == "0801" and c.summary == "楼上卫生间漏水"
+        assert (c.channel, c.nature, c.urgency, c.status) == ("walk_in", "help", "ordinary", "received")
+        assert (c.estate, c.building, c.unit_no, c.room) == ("幸福里", "3", "2", "301")
+        # Mon 2026-10-12 10:00, ordinary: dispatch by the end of Tue 13th, feedback 7 working days on.
+        assert view.dispatch_due.strftime("%Y-%m-%d") == "2026-10-13"
+        assert view.feedback_due.strftime("%Y-%m-%d") == "2026-10-21"
+        await pilot.pause()
+        text = screen_text(app)
+        assert view.reference in text and "2026-10-13 23:59" in text and "2026-10-21 23:59" in text
+        # Esc after saving goes straight back (nothing unsaved).
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.name == "dashboard")
+
+
+async def test_inline_new_resident_then_save_and_next(known_path, make_app) -> None:  # noqa: ANN001
+    from grassroots_tui.store.models import Resident
+
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press(*"赵六")
+        lookup = screen.query_one("#resident")
+        await wait_for(pilot, lambda: lookup.results_for == "赵六")
+        await pilot.press("enter")  # no match: the first choice is 新建居民
+        await wait_for(pilot, lambda: screen.resident_mode == "new")
+        assert screen.query_one("#nr-name").value == "赵六" and screen.query_one("#nr-phone").has_focus
+        await pilot.press(*"13500001234", "enter", *"5-1-101", "enter")
+        assert screen.query_one("#category-input").has_focus
+        await pilot.press(*"0401", "enter", *"家里停水两天", "ctrl+n")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        c = _concern(app, screen.saved.reference)
+        with app.ws.read() as s:
+            r = s.get(Resident, c.resident_id)
+        assert (r.name, r.phone, r.building, r.unit_no, r.room) == ("赵六", "13500001234", "5", "1", "101")
+        assert c.urgency == "utilities" and (c.building, c.room) == ("5", "101")
+        # A fresh form, focus on the resident, the reference confirmed above it.
+        assert screen.query_one("#lookup-input").has_focus and screen.query_one("#summary").value == ""
+        assert screen.saved.reference in screen_text(app)
+
+
+async def test_anonymous_and_esc_asks_before_discarding(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        # Resident left empty: anonymous. Tab moves on to the category.
+        await pilot.press("tab", *"0302", "enter", *"路灯坏了")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DiscardDialog")
+        await pilot.press("enter")  # go on editing
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.query_one("#summary").value == "路灯坏了"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        assert _concern(app, screen.saved.reference).resident_id is None
+
+
+async def test_missing_category_is_said_beside_the_field(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press("tab", "tab", *"没有分类", "ctrl+s")
+        await pilot.pause()
+        assert "选定分类" in screen_text(app) and screen.saved is None
