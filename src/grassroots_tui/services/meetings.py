@@ -333,6 +333,20 @@ def upcoming_meetings(ws: Workspace, limit: int = 50, offset: int = 0) -> list[M
     return [m for m in rows if m.reference in wanted]
 
 
+def count_meetings(ws: Workspace, start: date | None = None, end: date | None = None, *,
+                   upcoming: bool = False) -> int:
+    """How many meetings `list_meetings` (or, with `upcoming`, `upcoming_meetings`) pages over."""
+    with ws.read() as s:
+        q = select(func.count()).select_from(Meeting)
+        if upcoming:
+            q = q.where(Meeting.end_at >= ws.now(), Meeting.status != "cancelled")
+        if start is not None:
+            q = q.where(Meeting.start_at >= _day_start(ws, start))
+        if end is not None:
+            q = q.where(Meeting.start_at < _day_start(ws, end + timedelta(days=1)))
+        return int(s.exec(q).one())
+
+
 def _participants(session: Session, meeting_id: int, ws: Workspace) -> list[ParticipantView]:
     rows = session.exec(select(MeetingParticipant).where(MeetingParticipant.meeting_id == meeting_id)
                         .order_by(MeetingParticipant.id)).all()
@@ -813,7 +827,7 @@ def as_json(value: MeetingSummary) -> dict:
 __all__ = [
     "MeetingDraft", "MeetingSummary", "MeetingDetail", "ParticipantView", "AgendaView", "ResolutionView",
     "VoteView", "ActionView", "Scheduled", "schedule_meeting", "check_meeting", "list_meetings", "upcoming_meetings",
-    "get_meeting", "add_participant", "remove_participant", "set_present", "add_agenda_concern", "add_agenda_item",
+    "get_meeting", "count_meetings", "add_participant", "remove_participant", "set_present", "add_agenda_concern", "add_agenda_item",
     "record_minutes", "add_resolution", "record_vote", "preview_vote", "add_action_item", "complete_action_item",
     "close_the_loop", "publish_resolution", "publish_result", "meeting_rules", "rule_for", "update_status", "as_json",
 ]
