@@ -1,0 +1,285 @@
+"""Safekeeping: online backups, the automatic backup on close, checked restores, checks.
+
+Backups use SQLite's online backup API: a consistent snapshot even while the program (or
+another clerk's program) is writing. A backup is a single self-contained file (rollback
+journal mode, no -wal beside it) and is checked before it is kept.
+
+Settings (`[backup]` in settings.toml; all optional):
+    folder = "D:/jwh/backups"   # default: a `backups` folder next to the database
+    keep_days = 14              # automatic backups: keep the newest N days (one file a day)
+    auto = true                 # back up automatically when the program closes
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from grassroots_tui.domain.errors import DomainError
+
+BUSY_TIMEOUT_MS = 10000
+REQUIRED_TABLES = ("alembic_version", "concern", "concern_event", "resident", "clerk")
+_AUTO = re.compile(r"\.auto-(\d{8})\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    folder: Path | None = None
+    keep_days: int = 14
+    auto: bool = True
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> "BackupSettings":
+        folder = data.get("folder")
+        keep = int(data.get("keep_days", 14))
+        if keep < 1:
+            raise DomainError("settings.toml 中 backup.keep_days 至少为 1。", "keep_days")
+        return cls(Path(folder).expanduser() if folder else None, keep, bool(data.get("auto", True)))
+
+
+def backup_settings(settings=None) -> BackupSettings:  # noqa: ANN001
+    from grassroots_tui.config import Settings
+
+    st = settings or Settings()
+    return BackupSettings.from_mapping(st.general.get("backup", {}) or {})
+
+
+def backups_dir(db_path: Path, bs: BackupSettings | None = None) -> Path:
+    bs = bs or backup_settings()
+    return bs.folder or Path(db_path).parent / "backups"
+
+
+# ------------------------------------------------------------------ copying
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return con
+
+
+def online_copy(src_path: Path, dst_path: Path, *, check: str = "quick_check") -> Path:
+    """Copy a live database to `dst_path` (via a temporary file), single-file, checked."""
+    src_path, dst_path = Path(src_path), Path(dst_path)
+    dst_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dst_path.stem}-", suffix=".part", dir=dst_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        src = _connect(src_path)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)  # all pages in one step: one consistent snapshot
+            dst.execute("PRAGMA journal_mode=DELETE")
+            problems = [r[0] for r in dst.execute(f"PRAGMA {check}")]
+        finally:
+            dst.close()
+            src.close()
+        if problems != ["ok"]:
+            raise DomainError(f"备份文件未通过检查：{'；'.join(problems[:3])}。数据库可能已损坏，请运行 grassroots check。",
+                              "backup")
+        os.replace(tmp, dst_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dst_path
+
+
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: datetime | None = None) -> Path:
+    """`grassroots backup`: a checked copy, by default `backups/NAME-DATE-TIME.sqlite3`."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise DomainError(f"找不到数据库 {db_path}。", "db")
+    target = Path(out).expanduser() if out else backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}.sqlite3"
+    if target.is_dir():
+        target = target / f"{db_path.stem}-{_stamp(now)}.sqlite3"
+    if target.exists() and target.resolve() == db_path.resolve():
+        raise DomainError("备份文件不能就是数据库本身。", "out")
+    return online_copy(db_path, target)
+
+
+def auto_backup(ws) -> Path | None:  # noqa: ANN001
+    """The backup taken when the program closes: one file a day, the newest `keep_days` days kept.
+
+    Returns the file written, or None when automatic backups are switched off or the backup
+    failed (closing the program must never fail because of it; `grassroots check` tells why).
+    """
+    try:
+        bs = backup_settings(ws.settings)
+    except DomainError:
+        bs = BackupSettings()
+    if not bs.auto:
+        return None
+    db_path = Path(ws.path)
+    folder = backups_dir(db_path, bs)
+    target = folder / f"{db_path.stem}.auto-{ws.now():%Y%m%d}.sqlite3"
+    try:
+        online_copy(db_path, target)
+        rotate(folder, db_path.stem, bs.keep_days)
+    except (OSError, sqlite3.Error, DomainError):
+        return None
+    return target
+
+
+def rotate(folder: Path, stem: str, keep_days: int) -> list[Path]:
+    """Delete automatic backups beyond the newest `keep_days` days; returns what was deleted."""
+    autos = sorted(((m.group(1), p) for p in folder.glob(f"{stem}.auto-*.sqlite3")
+                    if (m := _AUTO.search(p.name))), reverse=True)
+    doomed = [p for _, p in autos[keep_days:]]
+    for p in doomed:
+        p.unlink(missing_ok=True)
+    return doomed
+
+
+# ------------------------------------------------------------------ checking
+
+@dataclass
+class CheckReport:
+    path: Path
+    integrity: list[str] = field(default_factory=list)
+    foreign_keys: list[tuple] = field(default_factory=list)
+    revision: str | None = None
+    known_revision: bool = True
+    concerns: int = 0
+    events: int = 0
+    residents: int = 0
+    missing_tables: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == ["ok"] and not self.foreign_keys and not self.missing_tables and self.known_revision
+
+    def lines(self) -> list[str]:
+        out = [f"数据库：{self.path}"]
+        if self.missing_tables:
+            out.append(f"不是本程序的数据库：缺少数据表 {'、'.join(self.missing_tables)}")
+            return out
+        out.append(f"版本：{self.revision or '未知'}" + ("" if self.known_revision else "（由更新版本的程序创建）"))
+        out.append(f"诉求 {self.concerns} 件，流转记录 {self.events} 条，居民 {self.residents} 人")
+        if self.integrity == ["ok"]:
+            out.append("完整性检查：通过")
+        else:
+            out.append(f"完整性检查：发现 {len(self.integrity)} 处问题")
+            out += [f"  {line}" for line in self.integrity[:20]]
+        if not self.foreign_keys:
+            out.append("外键检查：通过")
+        else:
+            out.append(f"外键检查：{len(self.foreign_keys)} 行引用了不存在的记录")
+            out += [f"  表 {t} 第 {rowid} 行 -> {parent}" for t, rowid, parent, _fk in self.foreign_keys[:20]]
+        out.append("结论：正常" if self.ok else "结论：有问题。请用 grassroots restore 从最近的备份恢复，或联系技术人员。")
+        return out
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from grassroots_tui.store.migrate import alembic_config
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config(None)).walk_revisions()}
+
+
+def _inspect(con: sqlite3.Connection, path: Path, full: bool = True) -> CheckReport:
+    rep = CheckReport(Path(path))
+    con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
+    try:
+        rep.integrity = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damage can reach the error text itself
+        rep.integrity = [f"文件已损坏（{type(exc).__name__}）"]
+        return rep
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    rep.missing_tables = [t for t in REQUIRED_TABLES if t not in tables]
+    if rep.missing_tables:
+        return rep
+    rep.foreign_keys = [tuple(r) for r in con.execute("PRAGMA foreign_key_check")]
+    rep.revision = (con.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
+    rep.known_revision = rep.revision in known_revisions()
+    rep.concerns = con.execute("SELECT count(*) FROM concern").fetchone()[0]
+    rep.events = con.execute("SELECT count(*) FROM concern_event").fetchone()[0]
+    rep.residents = con.execute("SELECT count(*) FROM resident").fetchone()[0]
+    return rep
+
+
+def check_database(db_path: Path | str) -> CheckReport:
+    """`grassroots check`: integrity check, foreign key check, revision and counts."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise DomainError(f"找不到数据库 {db_path}。", "db")
+    con = _connect(db_path)
+    try:
+        return _inspect(con, db_path)
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------ restoring
+
+@dataclass(frozen=True)
+class RestoreResult:
+    db_path: Path
+    aside: Path | None  # the database as it was before, kept
+    revision: str | None
+    concerns: int
+
+
+def restore_database(db_path: Path | str, file: Path | str, *, now: datetime | None = None) -> RestoreResult:
+    """Check `file`, keep the current database aside, then copy the backup in (online, page by page).
+
+    Nothing is replaced unless the backup passes: it must be a SQLite file that passes the
+    integrity and foreign key checks, with this program's tables and a revision this version
+    knows. A backup of an older revision is upgraded the next time the database is opened.
+    """
+    db_path, file = Path(db_path), Path(file).expanduser()
+    if not file.is_file():
+        raise DomainError(f"找不到备份文件 {file}。", "file")
+    if db_path.exists() and file.resolve() == db_path.resolve():
+        raise DomainError("备份文件就是当前数据库，无需恢复。", "file")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=db_path.parent, prefix=".restore-") as tmpdir:
+        staged = Path(tmpdir) / "staged.sqlite3"
+        try:
+            src = _connect(file)
+            dst = sqlite3.connect(staged)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            con = sqlite3.connect(staged)
+            try:
+                rep = _inspect(con, file)
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise DomainError(f"{file} 不是可用的数据库文件（{exc}），未做任何改动。", "file") from None
+        if rep.missing_tables:
+            raise DomainError(f"{file} 不是本程序的数据库（缺少 {'、'.join(rep.missing_tables)}），未做任何改动。", "file")
+        if rep.integrity != ["ok"]:
+            raise DomainError(f"{file} 未通过完整性检查（{rep.integrity[0]}），未做任何改动。", "file")
+        if rep.foreign_keys:
+            raise DomainError(f"{file} 有 {len(rep.foreign_keys)} 行引用了不存在的记录，未做任何改动。", "file")
+        if not rep.known_revision:
+            raise DomainError(f"{file} 由更新版本的程序创建（版本 {rep.revision}），请升级程序后再恢复。未做任何改动。",
+                              "file")
+        aside = None
+        if db_path.is_file() and db_path.stat().st_size > 0:
+            aside = online_copy(db_path, db_path.with_name(f"{db_path.stem}.before-restore-{_stamp(now)}.sqlite3"))
+        src = sqlite3.connect(staged)
+        dst = _connect(db_path)
+        try:
+            src.backup(dst)  # one transaction on the destination: readers see old or new, never half
+        finally:
+            dst.close()
+            src.close()
+    return RestoreResult(db_path, aside, rep.revision, rep.concerns)
+
+
+__all__ = ["BackupSettings", "CheckReport", "RestoreResult", "auto_backup", "backup_database", "backup_settings",
+           "backups_dir", "check_database", "known_revisions", "online_copy", "restore_database", "rotate"]
