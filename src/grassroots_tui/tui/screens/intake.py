@@ -293,7 +293,7 @@ class IntakeScreen(Screen):
         with Horizontal(id="intake-body"):
             with VerticalScroll(id="intake-form"):
                 yield Row("居民", ResidentLookup(id="resident", allow_new=True, allow_anonymous=True,
-                                                 placeholder="姓名/拼音首字母/手机尾号/3-2-301，留空为匿名",
+                                                 placeholder="姓名 拼音 手机尾号 3-2-301；空=匿名",
                                                  classes="field"))
                 yield Static("", id="resident-chosen", markup=False)
                 yield error_line("resident")

@@ -26,7 +26,8 @@ LIMIT = 8
 
 
 def category_label(c: CategoryOption) -> Text:
-    return Text.assemble((c.code, "bold"), " ", c.name, (f"  {c.parent_name}", "dim"))
+    return Text.assemble((c.code, "bold"), " ", c.name, (f"  {c.parent_name}", "dim"), no_wrap=True,
+                         overflow="crop")
 
 
 class CategoryPicker(Vertical):
@@ -58,7 +59,7 @@ class CategoryPicker(Vertical):
         def control(self) -> CategoryPicker:
             return self.picker
 
-    def __init__(self, *, placeholder: str = "编码、名称或拼音首字母，如 0801、漏水、ls",
+    def __init__(self, *, placeholder: str = "编码、名称或拼音首字母：0801 漏水 ls",
                  id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self.placeholder = placeholder

@@ -54,7 +54,7 @@ ANONYMOUS_ID = "--anonymous"
 
 def resident_label(r: ResidentView) -> Text:
     """`张三丰 男 138****5678 幸福里 3-2-301` as plain Text (user data never parsed as markup)."""
-    label = Text(r.name, style="bold")
+    label = Text(r.name, style="bold", no_wrap=True, overflow="crop")
     if r.sex:
         label.append(f" {r.sex}")
     if r.phone_masked:
@@ -102,7 +102,7 @@ class ResidentLookup(Vertical):
         def control(self) -> ResidentLookup:
             return self.lookup
 
-    def __init__(self, *, placeholder: str = "姓名、拼音首字母、手机尾号或 3-2-301",
+    def __init__(self, *, placeholder: str = "姓名、拼音、手机尾号或 3-2-301",
                  allow_new: bool = False, allow_anonymous: bool = False,
                  search: Callable[[Any, str, int], list[ResidentView]] | None = None,
                  limit: int = LIMIT, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
