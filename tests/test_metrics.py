@@ -130,7 +130,7 @@ def test_breakdowns(ws, refs) -> None:  # noqa: ANN001
     units = {g.key: g for g in breakdown(ws, OCT, "unit")}
     # Current unit: A B J L with 物业 (WY), D with JD-CG, C and E none (in-house/answered), I none.
     assert {k: g.figures.counts.counted for k, g in units.items()} == {"WY": 4, "JD-CG": 1, None: 3}
-    assert units[None].label == "未派单" and units["WY"].label == "物业服务中心"
+    assert units[None].label == "无承办单位" and units["WY"].label == "物业服务中心"
     cats = breakdown(ws, OCT, "category")
     assert [(g.key, g.label, g.figures.counts.counted) for g in cats] == [("08", "邻里纠纷", 8)]
     months = breakdown(ws, Period(at(2026, 9, 1).date(), at(2026, 10, 31).date()), "month")

@@ -199,7 +199,7 @@ def _labels(s, dimension: str) -> dict[str, str]:  # noqa: ANN001
     return {}
 
 
-_NONE_LABEL = {"grid": "未划分网格", "unit": "未派单", "category": "未分类", "subcategory": "未分类", "channel": "未知"}
+_NONE_LABEL = {"grid": "未划分网格", "unit": "无承办单位", "category": "未分类", "subcategory": "未分类", "channel": "未知"}
 
 
 def _label(labels: dict[str, str], dimension: str, key: str | None) -> str:
