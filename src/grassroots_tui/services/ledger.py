@@ -285,13 +285,20 @@ def _conditions(ws: Workspace, q: LedgerQuery, now: datetime) -> list[ColumnElem
         where.append(C.received_at >= _day_start(q.received_from, ws))
     if q.received_to:
         where.append(C.received_at < _day_start(q.received_to + timedelta(days=1), ws))
-    match = fts_query(q.text)
-    if match is not None:
-        where.append(C.id.in_(text("SELECT rowid FROM concern_search WHERE concern_search MATCH :match")
-                              .bindparams(match=match)))
-    elif q.text.strip():
-        pass  # only spaces: no text filter
     return where
+
+
+# Above this many hits a page is read by walking the sort index and probing the set of hits
+# (`+id` keeps SQLite from looking every hit up by rowid and sorting them all); below it,
+# looking the hits up is cheaper.
+WALK_ABOVE = 300
+
+
+def _text_clause(match: str, walk: bool) -> ColumnElement:
+    sub = "SELECT rowid FROM concern_search WHERE concern_search MATCH :match"
+    if walk:
+        return text(f"+concern.id IN ({sub})").bindparams(match=match)
+    return C.id.in_(text(sub).bindparams(match=match))
 
 
 def _segments(sort: str) -> list[Segment]:
@@ -299,8 +306,9 @@ def _segments(sort: str) -> list[Segment]:
     if sort == "received":
         return [Segment(None, newest)]
     if sort == "deadline":
+        # Rows without a running clock: newest first by id, read straight from the due_at index.
         return [Segment(C.due_at.is_not(None), ((C.due_at, False), (C.id, False))),
-                Segment(C.due_at.is_(None), newest)]
+                Segment(C.due_at.is_(None), ((C.id, True),))]
     if sort == "state":
         return [Segment(C.status == st.value,
                         ((C.due_at, False), (C.id, False)) if st.value in CLOCKED else ((C.id, True),))
@@ -319,13 +327,24 @@ class Ledger:
         self.ws = ws
         self.query = query
         self.now = now or ws.now()
-        self._where = _conditions(ws, query, self.now)
+        self._plain = _conditions(ws, query, self.now)
+        self._match = fts_query(query.text)
+        self._hits: int | None = None  # rows the search index finds, before the other filters
         self._segments = _segments(query.sort)
         self._counts: list[int] | None = None
         self._lock = threading.Lock()
 
-    def _seg_where(self, seg: Segment) -> list[ColumnElement]:
-        return self._where + ([seg.where] if seg.where is not None else [])
+    @property
+    def _where(self) -> list[ColumnElement]:
+        if self._match is None:
+            return self._plain
+        return self._plain + [_text_clause(self._match, False)]
+
+    def _seg_where(self, seg: Segment, walk: bool = False) -> list[ColumnElement]:
+        where = list(self._plain)
+        if self._match is not None:
+            where.append(_text_clause(self._match, walk and (self._hits or 0) > WALK_ABOVE))
+        return where + ([seg.where] if seg.where is not None else [])
 
     def _ensure_synced(self) -> None:
         if self.query.text.strip():
@@ -336,9 +355,17 @@ class Ledger:
             if self._counts is None:
                 self._ensure_synced()
                 with self.ws.read() as s:
-                    self._counts = [int(s.execute(select(func.count()).select_from(Concern.__table__)
-                                                  .where(*self._seg_where(seg))).scalar() or 0)
-                                    for seg in self._segments]
+                    if self._match is not None:
+                        self._hits = int(s.execute(text("SELECT count(*) FROM concern_search WHERE concern_search "
+                                                        "MATCH :m"), {"m": self._match}).scalar() or 0)
+                    if self._hits == 0:
+                        self._counts = [0] * len(self._segments)
+                    elif self._hits is not None and not self._plain and len(self._segments) == 1:
+                        self._counts = [self._hits]  # every indexed row is a concern: no lookups needed
+                    else:
+                        self._counts = [int(s.execute(select(func.count()).select_from(Concern.__table__)
+                                                      .where(*self._seg_where(seg))).scalar() or 0)
+                                        for seg in self._segments]
             return self._counts
 
     def count(self) -> int:
@@ -355,7 +382,7 @@ class Ledger:
                 if offset >= n:
                     offset -= n
                     continue
-                stmt = (select(C.id).where(*self._seg_where(seg)).order_by(*_order_by(seg))
+                stmt = (select(C.id).where(*self._seg_where(seg, walk=True)).order_by(*_order_by(seg))
                         .offset(offset).limit(limit))
                 got = [r[0] for r in s.execute(stmt)]
                 out += got
