@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.category_picker import CategoryPicker
 from grassroots_tui.tui.widgets.footer import KeyBar
-from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, safe
 from grassroots_tui.tui.widgets.text import crop
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
@@ -62,7 +62,7 @@ def resident_line(r: ResidentView) -> Text:
     for part in (r.sex, r.phone_masked, " ".join(p for p in (r.estate, r.address) if p)):
         if part:
             line.append("  " + part)
-    return line
+    return safe(line)
 
 
 def concern_summary(view: ConcernView) -> Text:
@@ -84,7 +84,7 @@ def concern_summary(view: ConcernView) -> Text:
         t.append(view.unit_name)
     t.append("\n摘要：")
     t.append(view.summary)
-    return t
+    return safe(t)
 
 
 class Row(Horizontal):
@@ -159,7 +159,7 @@ class RepeatDialog(ModalScreen["tuple[str, str] | None"]):
                 if c.resident_name:
                     label.append("  ")
                     label.append(c.resident_name, style="dim")
-                options.append(Option(label, id=c.reference))
+                options.append(Option(safe(label), id=c.reference))
             yield OptionList(*options, id="repeat-list")
             yield Static(Text("1 标为重复并保存   2 仍作为新诉求保存   3/Enter 查看旧诉求   Esc 返回修改"),
                          classes="hint")
@@ -224,7 +224,7 @@ class ConcernPeek(ModalScreen[None]):
                     text.append(e.note)
         text.append("\n\nEsc 关闭", style="dim")
         with VerticalScroll():
-            yield Static(text)
+            yield Static(safe(text))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -487,7 +487,7 @@ class IntakeScreen(Screen):
             text.append(c.reference, style="bold")
             text.append(f" {c.status_label}\n")
             text.append_text(crop(c.summary, width))
-        widget.update(text)
+        widget.update(safe(text))
 
     # ------------------------------------------------------------------ category, selects
 
@@ -584,7 +584,7 @@ class IntakeScreen(Screen):
             text.append(c.reference, style="bold yellow")
             text.append(f" {c.reason}\n")
             text.append_text(crop(c.summary, width))
-        widget.update(text)
+        widget.update(safe(text))
 
     # ------------------------------------------------------------------ saving
 

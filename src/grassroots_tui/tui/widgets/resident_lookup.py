@@ -52,6 +52,27 @@ NEW_ID = "--new"
 ANONYMOUS_ID = "--anonymous"
 
 
+# Control characters in user text (ESC of an escape sequence, NUL, DEL, C1) would reach the
+# terminal as they are: show them as the one-cell "control pictures" (U+2400...) instead.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A, 0x09)}
+_CONTROL_PICTURES[0x7F] = 0x2421
+_CONTROL_PICTURES.update({c: 0x2426 for c in range(0x80, 0xA0)})
+
+
+def printable(value: str) -> str:
+    """`value` with control characters replaced one for one by visible symbols (same length)."""
+    return value.translate(_CONTROL_PICTURES)
+
+
+def safe(text: Text) -> Text:
+    """`text` (built from user data) with its control characters made visible; styles kept."""
+    plain = text.plain
+    cleaned = plain.translate(_CONTROL_PICTURES)
+    if cleaned != plain:
+        text.plain = cleaned
+    return text
+
+
 def resident_label(r: ResidentView) -> Text:
     """`张三丰 男 138****5678 幸福里 3-2-301` as plain Text (user data never parsed as markup)."""
     label = Text(r.name, style="bold", no_wrap=True, overflow="crop")
@@ -63,7 +84,7 @@ def resident_label(r: ResidentView) -> Text:
     if place:
         label.append("  ")
         label.append(place, style="dim")
-    return label
+    return safe(label)
 
 
 class ResidentLookup(Vertical):
