@@ -333,6 +333,14 @@ class Ledger:
         self._segments = _segments(query.sort)
         self._counts: list[int] | None = None
         self._lock = threading.Lock()
+        self._first: tuple[int, list[LedgerRow]] | None = None  # (limit, rows) of a prefetched first page
+        self._first_lock = threading.Lock()
+
+    def prefetch(self, limit: int) -> None:
+        """Count and read the first page now (from any thread); `page(0, limit)` then returns it."""
+        with self._first_lock:
+            if self._first is None:
+                self._first = (limit, self._page(0, limit))
 
     @property
     def _where(self) -> list[ColumnElement]:
@@ -391,6 +399,13 @@ class Ledger:
         return out
 
     def page(self, offset: int, limit: int) -> list[LedgerRow]:
+        if offset == 0:
+            with self._first_lock:
+                if self._first is not None and self._first[0] == limit:
+                    return list(self._first[1])
+        return self._page(offset, limit)
+
+    def _page(self, offset: int, limit: int) -> list[LedgerRow]:
         ids = self.ids(offset, limit)
         return rows_by_id(self.ws, ids, self.now)
 

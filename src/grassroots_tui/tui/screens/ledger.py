@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from grassroots_tui.services.ledger import FilterChoices, Ledger, LedgerQuery, LedgerRow
 
 SEARCH_DEBOUNCE = 0.25
+PAGE_SIZE = 100
 VIEW_KEYS = {"1": "today", "2": "undispatched", "3": "followup", "4": "parked", "5": "problem"}
 VIEW_LABELS = {"today": "今日待办", "undispatched": "待派单", "followup": "待回访", "parked": "挂账",
                "problem": "问题工单"}
@@ -248,6 +249,35 @@ class LedgerScreen(ActionLauncher, Screen):
         self.total = 0
         self._search_timer: Timer | None = None
         self._ws_seen = None
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        """Start counting and reading the first page before the screen is even laid out.
+
+        A plain thread, not a worker: workers start only when the event loop is free, after
+        the first layout; the table's own worker then finds the page waiting in the Ledger.
+        """
+        import threading
+
+        try:
+            ws = getattr(self.app, "ws", None)
+        except Exception:  # noqa: BLE001 - constructed outside a running app
+            return
+        if ws is None:
+            return
+        from grassroots_tui.services.ledger import Ledger, LedgerQuery
+
+        self._ws_seen = ws
+        self.query_state = LedgerQuery(clerk_id=self._clerk_id())
+        self.ledger = ledger = Ledger(ws, self.query_state)
+
+        def run() -> None:
+            try:
+                ledger.prefetch(PAGE_SIZE)
+            except Exception:  # noqa: BLE001 - the table's worker reads again and reports the error
+                pass
+
+        threading.Thread(target=run, name="ledger-prefetch", daemon=True).start()
 
     def compose(self) -> ComposeResult:
         yield TopBar("诉求台账")
@@ -255,7 +285,7 @@ class LedgerScreen(ActionLauncher, Screen):
         yield Static(Text("正在读取", style="dim"), id="ledger-summary")
         yield Static(Text(""), id="ledger-message")
         yield PagedTable(columns=COLUMNS, fetch=self._fetch, count=self._count, row_key=lambda r: r.reference,
-                         cells=row_cells, row_style=None, markable=True, page_size=100, autoload=False,
+                         cells=row_cells, row_style=None, markable=True, page_size=PAGE_SIZE, autoload=False,
                          id="ledger-table")
         yield KeyBar()
 
@@ -271,14 +301,19 @@ class LedgerScreen(ActionLauncher, Screen):
 
     def _wait_for_workspace(self) -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is None or ws is self._ws_seen:
+        if ws is None or (ws is self._ws_seen and self.table.loaded):
+            return
+        if self.table._pending:
             return
         self._ws_seen = ws
         from grassroots_tui.services.ledger import LedgerQuery
 
         if self.query_state is None:
             self.query_state = LedgerQuery(clerk_id=self._clerk_id())
-        self.reload(keep_cursor=False)
+        if self.ledger is not None and self.ledger.ws is ws:
+            self.table.reload(keep_cursor=False)  # the prefetched Ledger
+        else:
+            self.reload(keep_cursor=False)
         self._load_choices()
 
     def _clerk_id(self) -> int | None:
