@@ -9,6 +9,8 @@ from conftest import screen_text, wait_for
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from textual.screen import Screen
+
 from grassroots_tui.tui.app import GrassrootsApp
 from grassroots_tui.tui.screens.clerk_picker import ClerkPicker
 from grassroots_tui.tui.screens.dashboard import DashboardScreen
@@ -22,6 +24,19 @@ FORBIDDEN = {"ctrl+space", "shift+space", "ctrl+full_stop"}
 
 def ready(app) -> bool:  # noqa: ANN001
     return app.ws is not None and isinstance(app.screen, DashboardScreen) and app.screen.loads > 0
+
+
+class StandInScreen(Screen):
+    def __init__(self) -> None:
+        super().__init__(classes="section-screen")
+
+
+@pytest.fixture
+def unbuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every section as if its screen were not written yet: the planned notice stands in."""
+    from grassroots_tui.tui import sections
+
+    monkeypatch.setattr(sections, "SECTION_SCREENS", {})
 
 
 @pytest.mark.parametrize("owner", [GrassrootsApp, DashboardScreen, PlannedScreen, HelpScreen, ClerkPicker])
@@ -39,7 +54,7 @@ def test_every_binding_has_an_id_and_a_tooltip(owner) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("key,name,title", SECTION_KEYS)
-async def test_f_keys_open_the_planned_screens_and_esc_returns(known_path: Path, make_app, key, name, title) -> None:  # noqa: ANN001
+async def test_f_keys_open_the_planned_screens_and_esc_returns(known_path: Path, make_app, key, name, title, unbuilt) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))
@@ -54,7 +69,7 @@ async def test_f_keys_open_the_planned_screens_and_esc_returns(known_path: Path,
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
 
 
-async def test_one_section_replaces_another(known_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_one_section_replaces_another(known_path: Path, make_app, unbuilt) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))
@@ -87,7 +102,7 @@ async def test_f1_lists_the_bindings_of_the_screen_it_came_from(known_path: Path
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
 
 
-async def test_f1_on_a_planned_screen_lists_esc(known_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_f1_on_a_planned_screen_lists_esc(known_path: Path, make_app, unbuilt) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))
@@ -101,7 +116,7 @@ async def test_f1_on_a_planned_screen_lists_esc(known_path: Path, make_app) -> N
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
 
 
-async def test_ctrl_q_quits(known_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_ctrl_q_quits(known_path: Path, make_app, unbuilt) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))
@@ -112,6 +127,34 @@ async def test_ctrl_q_quits(known_path: Path, make_app) -> None:  # noqa: ANN001
     assert app.return_code == 0
 
 
+async def test_a_section_screen_that_fails_to_load_leaves_the_app_running(known_path: Path, make_app,
+                                                                          monkeypatch) -> None:  # noqa: ANN001
+    from grassroots_tui.tui import sections
+
+    monkeypatch.setattr(sections, "SECTION_SCREENS", {"statistics": "grassroots_tui.tui.screens.dashboard:Missing"})
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: ready(app))
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: any("统计分析暂时无法打开" in n.message for n in app._notifications))
+        assert isinstance(app.screen, DashboardScreen) and app.is_running
+
+
+async def test_a_built_section_replaces_the_notice(known_path: Path, make_app, monkeypatch) -> None:  # noqa: ANN001
+    """F-keys ask tui/sections.py for the real screen first (here a stand-in)."""
+    from grassroots_tui.tui import sections
+
+    monkeypatch.setattr(sections, "SECTION_SCREENS", {"meetings": f"{__name__}:StandInScreen"})
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: ready(app))
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, StandInScreen))
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlannedScreen))
+        assert len(app.screen_stack) == 2
+
+
 async def test_ctrl_q_quits_before_the_database_is_open(tmp_path: Path, make_app) -> None:  # noqa: ANN001
     app = make_app(tmp_path / "new.sqlite3")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -119,7 +162,7 @@ async def test_ctrl_q_quits_before_the_database_is_open(tmp_path: Path, make_app
         await wait_for(pilot, lambda: not app.is_running)
 
 
-async def test_command_palette_opens_a_section(known_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_command_palette_opens_a_section(known_path: Path, make_app, unbuilt) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))

@@ -161,6 +161,11 @@ class GrassrootsApp(App[None]):
         self.clerk_name = clerk.name
         self.sub_title = f"工作人员：{clerk.name}"
 
+    def on_app_focus(self) -> None:
+        # Back from another window: someone else may have changed the figures.
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.reload()
+
     def on_unmount(self) -> None:
         if self.ws is not None:
             self.ws.close()
@@ -184,8 +189,14 @@ class GrassrootsApp(App[None]):
             return
         from grassroots_tui.tui.sections import section_screen_class
 
-        screen_class = section_screen_class(name)
-        self._show(screen_class() if screen_class is not None else PlannedScreen(SECTIONS[name]))
+        try:
+            screen_class = section_screen_class(name)
+            screen = screen_class() if screen_class is not None else PlannedScreen(SECTIONS[name])
+        except Exception as exc:  # noqa: BLE001 - a broken screen must not take the app down
+            self.log.error(f"section {name} failed to load", exc)
+            self.notify(f"{SECTIONS[name].title}暂时无法打开：{exc}", severity="error", markup=False)
+            return
+        self._show(screen)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):

@@ -190,5 +190,4 @@ class DashboardScreen(Screen):
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         reference = event.row_key.value or ""
-        self.notify(Text(f"{reference}：诉求详情页面尚未完成（计划中），可在 F3 台账查看。").plain,
-                    markup=False)
+        self.notify(f"{reference}：诉求详情页面尚未完成（计划中），可在 F3 台账查看。", markup=False)
