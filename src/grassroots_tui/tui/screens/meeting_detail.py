@@ -101,7 +101,7 @@ class MeetingScreen(Screen):
 
     DEFAULT_CSS = """
     MeetingScreen #meeting-head { height: auto; padding: 0 1; background: $boost; }
-    MeetingScreen #meeting-rule { height: 1; padding: 0 1; color: $text-muted; }
+    MeetingScreen #meeting-rule { height: auto; padding: 0 1; color: $text-muted; }
     MeetingScreen MeetingItemsTable { height: 1fr; }
     MeetingScreen #meeting-empty { height: auto; padding: 1 2; color: $text-muted; }
     """

@@ -241,10 +241,11 @@ class NewMeetingForm(FormModal):
     def _show_warnings(self, warnings: list[str]) -> None:
         self.warnings = warnings
         text = Text()
-        for w in warnings:
+        for i, w in enumerate(warnings):
+            text.append("\n" if i else "")
             text.append("提醒：", style="bold yellow")
-            text.append(w + "\n")
-        self.query_one("#warnings", Static).update(text.rstrip() if warnings else Text(""))
+            text.append(w)
+        self.query_one("#warnings", Static).update(text)
 
 
 # ---------------------------------------------------------------- resolution, vote, action item

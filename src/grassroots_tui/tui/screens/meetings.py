@@ -78,7 +78,7 @@ def agenda_grid(view: str, anchor: date, today: date, meetings: list[Any], is_wo
                 if i == 2 and len(items) > 3:
                     label = f"另{len(items) - 2}场"
                 elif i < len(items):
-                    label = f"{items[i].start_at:%H:%M}{items[i].type_label[:2]}"
+                    label = f"{items[i].start_at:%H:%M} {items[i].topic}"
                 else:
                     label = ""
                 text.append(_cell(label, col))
@@ -108,7 +108,7 @@ class MeetingsScreen(Screen):
 
     DEFAULT_CSS = """
     MeetingsScreen #meetings-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    MeetingsScreen #meetings-grid { height: auto; padding: 0 1; }
+    MeetingsScreen #meetings-grid { height: auto; padding: 0 1; margin-bottom: 1; }
     MeetingsScreen PagedTable { height: 1fr; }
     """
 
@@ -136,7 +136,7 @@ class MeetingsScreen(Screen):
         yield Static(Text(""), id="meetings-grid")
         yield PagedTable(
             [Column("when", "时间", 17), Column("type", "类型", 12, min_total=70), Column("topic", "议题", 0),
-             Column("place", "地点", 14, min_total=90), Column("count", "应到/实到", 9, min_total=110),
+             Column("place", "地点", 18, min_total=90), Column("count", "应到/实到", 9, min_total=110),
              Column("status", "状态", 6), Column("reference", "编号", 12, min_total=120)],
             fetch=self._fetch, count=self._count, row_key=lambda m: m.reference, cells=self._cells,
             empty_text="没有会议。按 Ctrl+N 安排会议。", page_size=50, id="meeting-list")
@@ -146,6 +146,14 @@ class MeetingsScreen(Screen):
         self._ws = getattr(self.app, "ws", None)
         self.query_one(PagedTable).focus()
         self._retitle()
+        if self._ws is None and hasattr(self.app, "clerk_name"):
+            # Opened before the database finished opening: load once it has.
+            self.watch(self.app, "clerk_name", self._workspace_ready, init=False)
+
+    def _workspace_ready(self, _name: str) -> None:
+        if self._ws is None and getattr(self.app, "ws", None) is not None:
+            self._retitle()
+            self.refresh_list()
 
     def on_screen_resume(self) -> None:
         self.refresh_list()
