@@ -100,3 +100,19 @@ def test_validators_take_any_text(name, phone, number, address, id_type) -> None
         assert exc.message and exc.field
     else:
         assert p.name and (not p.phone or p.phone[0] in "01")
+
+
+def test_lookup_best_first_each_kind(ws, clerk_id) -> None:  # noqa: ANN001
+    from grassroots_tui.services.residents import lookup_residents
+
+    for name, phone, address in (("张三丰", "13812345678", "3-2-301"), ("张三", "13900005678", "3-2-302"),
+                                 ("李张三", "13700001111", "5-1-101")):
+        add_resident(ws, clerk_id, ResidentDraft(name=name, phone=phone, address=address))
+    assert [r.name for r in lookup_residents(ws, "张三")] == ["张三", "张三丰"]  # prefix first, exact on top
+    assert [r.name for r in lookup_residents(ws, "三丰")] == ["张三丰"]  # contained, when nothing starts with it
+    assert [r.name for r in lookup_residents(ws, "zs")] == ["张三", "张三丰"]
+    assert [r.name for r in lookup_residents(ws, "zhangsanf")] == ["张三丰"]
+    assert {r.name for r in lookup_residents(ws, "56")} == {"张三丰", "张三"}  # tail typed digit by digit
+    assert [r.name for r in lookup_residents(ws, "3-2")] == ["张三丰", "张三"]  # by room
+    assert [r.name for r in lookup_residents(ws, "３－２－３０２")] == ["张三"]
+    assert lookup_residents(ws, "%") == [] and lookup_residents(ws, "'; drop table resident; --") == []

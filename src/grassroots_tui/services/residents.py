@@ -8,7 +8,7 @@ writes any.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, update
@@ -305,40 +305,138 @@ def _range(column, prefix: str):  # noqa: ANN001, ANN202
 
 
 def search_query(text: str | None):  # noqa: ANN201
-    """The SELECT behind the lookup and the register list (no LIMIT)."""
+    """The SELECT behind the register list (pageable, no LIMIT) and its best-first rank."""
     query = nfkc(text).lower()
     q = select(Resident)
     rank = None
     if query:
-        short = parse_address_shorthand(query)
-        partial = re.fullmatch(r"(\d{1,3})-(\d{1,2})(?:-(\d{0,5}))?", query)
-        if short:
-            q = q.where(Resident.building == short.building, Resident.unit_no == short.unit,
-                        Resident.room == short.room)
-        elif partial:
-            q = q.where(Resident.building == partial.group(1), Resident.unit_no == partial.group(2))
-            if partial.group(3):
-                q = q.where(_range(Resident.room, partial.group(3)))
-        elif query.isdigit():
-            if len(query) == 4:
-                q = q.where(Resident.phone_tail == query)
-            elif len(query) < 4:
-                q = q.where(Resident.phone_tail.endswith(query))
-            else:
-                q = q.where(Resident.phone.contains(query))
-        elif re.fullmatch(r"[a-z]+", query):
-            q = q.where(or_(_range(Resident.name_initials, query), _range(Resident.name_pinyin, query)))
+        kind, where, _order = _match(query)
+        q = q.where(*where)
+        if kind == "initials":
             rank = case((Resident.name_initials == query, 0), (Resident.name_pinyin == query, 0), else_=1)
-        else:
-            q = q.where(or_(_range(Resident.name, query), Resident.name.contains(query)))
+        elif kind == "name":
             rank = case((Resident.name == query, 0), (_range(Resident.name, query), 1), else_=2)
     return q, rank
+
+
+_PARTIAL_ADDRESS = re.compile(r"(\d{1,3})-(\d{1,2})(?:-(\d{0,5}))?")
+
+
+def _match(query: str) -> tuple[str, list, list]:
+    """What kind of query the clerk typed: (kind, WHERE terms, index-friendly ORDER BY)."""
+    short = parse_address_shorthand(query)
+    partial = _PARTIAL_ADDRESS.fullmatch(query)
+    address_order = [Resident.building, Resident.unit_no, Resident.room, Resident.sort_key]
+    if short:
+        return "address", [Resident.building == short.building, Resident.unit_no == short.unit,
+                           Resident.room == short.room], address_order
+    if partial:
+        where = [Resident.building == partial.group(1), Resident.unit_no == partial.group(2)]
+        if partial.group(3):
+            where.append(_range(Resident.room, partial.group(3)))
+        return "address", where, address_order
+    if query.isdigit():
+        # The tail is typed digit by digit: 5, 56, 567, 5678 (a prefix of the last four digits).
+        if len(query) == 4:
+            return "phone", [Resident.phone_tail == query], [Resident.phone_tail, Resident.sort_key]
+        if len(query) < 4:
+            return "phone", [_range(Resident.phone_tail, query)], [Resident.phone_tail, Resident.sort_key]
+        return "phone", [Resident.phone.contains(query)], [Resident.sort_key]
+    if re.fullmatch(r"[a-z]+", query):
+        return "initials", [or_(_range(Resident.name_initials, query), _range(Resident.name_pinyin, query))], \
+            [Resident.sort_key]
+    return "name", [Resident.name.contains(query)], [Resident.sort_key]
+
+
+_LOOKUP_COLUMNS = "id, name, sex, birth_date, phone, id_number, estate, building, unit_no, room, grid_code, version"
+_TOP = "\U0010ffff"
+
+
+def _lookup_steps(query: str) -> list[tuple[str, dict]]:
+    """Plain SQL for each step of a lookup: index ranges read in index order (stop at LIMIT)."""
+    short = parse_address_shorthand(query)
+    partial = _PARTIAL_ADDRESS.fullmatch(query)
+    if short:
+        return [("building = :b AND unit_no = :u AND room = :r ORDER BY building, unit_no, room, sort_key",
+                 {"b": short.building, "u": short.unit, "r": short.room})]
+    if partial:
+        room = partial.group(3) or ""
+        return [("building = :b AND unit_no = :u AND room >= :r AND room < :r || :top "
+                 "ORDER BY building, unit_no, room, sort_key",
+                 {"b": partial.group(1), "u": partial.group(2), "r": room, "top": _TOP})]
+    if query.isdigit():
+        if len(query) <= 4:
+            return [("phone_tail >= :q AND phone_tail < :q || :top ORDER BY phone_tail, sort_key",
+                     {"q": query, "top": _TOP})]
+        return [("instr(phone, :q) > 0", {"q": query})]
+    if re.fullmatch(r"[a-z]+", query):
+        return [("name_initials >= :q AND name_initials < :q || :top ORDER BY name_initials, sort_key",
+                 {"q": query, "top": _TOP}),
+                ("name_pinyin >= :q AND name_pinyin < :q || :top AND NOT (name_initials >= :q AND "
+                 "name_initials < :q || :top) ORDER BY name_pinyin, sort_key", {"q": query, "top": _TOP})]
+    return [("name >= :q AND name < :q || :top ORDER BY name, sort_key", {"q": query, "top": _TOP}),
+            # A scan of the (covering) name index: instr() is ~5x faster than LIKE '%x%' here.
+            ("id IN (SELECT id FROM resident WHERE instr(name, :q) > 0 AND NOT (name >= :q AND name < :q || :top) "
+             "LIMIT :n)", {"q": query, "top": _TOP})]
+
+
+def lookup_residents(ws: Workspace, text: str | None, limit: int = 8) -> list[ResidentView]:
+    """The type-ahead lookup, one call a keystroke: best matches first, each step an index range
+    read in index order so it stops after `limit` rows (a few milliseconds over 50 000 residents).
+
+    Names: exact or prefix (`张三` before `张三丰`); names containing the text (`三丰`) when none
+    starts with it. Letters: pinyin initials (`zsf`); full pinyin (`zhangsan`) when no initials
+    match. Digits: the phone tail as typed
+    (`5`, `56` ... `5678`); `3-2-301` and `3-2`: the address. The same residents that
+    `search_residents` finds first, in an order that needs no sort. Plain SQL: the ORM's per-call
+    overhead was most of the time.
+    """
+    query = nfkc(text).lower()
+    if not query:
+        return search_residents(ws, None, limit)
+    found: list[ResidentView] = []
+    with ws.engine.connect() as con:
+        for where, params in _lookup_steps(query):
+            want = limit - len(found)
+            sql = f"SELECT {_LOOKUP_COLUMNS} FROM resident WHERE {where} LIMIT :n"
+            statement, values = _named_to_qmark(sql, params, want)
+            for row in con.exec_driver_sql(statement, values):
+                rid, name, sex, birth, phone, number, estate, b, u, r, grid, version = row
+                found.append(ResidentView(
+                    rid, name, sex or "", date.fromisoformat(birth) if isinstance(birth, str) and birth else birth,
+                    mask_phone(phone), mask_id(number), estate or "", "-".join(p for p in (b, u, r) if p), grid, (),
+                    version))
+            if found:
+                break  # names containing the text (or full pinyin) only when nothing starts with it
+        if found:
+            marks = ",".join("?" * len(found))
+            tags: dict[int, list[str]] = {}
+            for rid, tag in con.exec_driver_sql(
+                    f"SELECT resident_id, tag FROM resident_tag WHERE resident_id IN ({marks})",
+                    tuple(v.id for v in found)):
+                tags.setdefault(rid, []).append(tag)
+            if tags:
+                found = [replace(v, tags=tuple(tags.get(v.id, ()))) for v in found]
+    return found
+
+
+def _named_to_qmark(sql: str, params: dict, limit: int) -> tuple[str, tuple]:
+    """`:name` placeholders (readable above) to sqlite3's `?`, in order."""
+    values: list = []
+    params = {**params, "n": limit}
+
+    def sub(m: re.Match) -> str:
+        values.append(params[m.group(1)])
+        return "?"
+
+    return re.sub(r":([a-z]+)\b", sub, sql), tuple(values)
 
 
 def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: int = 0) -> list[ResidentView]:
     """By name, pinyin initials or full pinyin, phone tail, or address shorthand `3-2-301`.
 
-    Best matches first (exact name or initials, then prefix), then pinyin order of names.
+    Pageable (LIMIT/OFFSET). Best matches first (exact name or initials, then prefix), then the
+    pinyin order of names; without a query, the whole register in pinyin order.
     """
     q, rank = search_query(text)
     order = [rank] if rank is not None else []

@@ -192,7 +192,7 @@ class ResidentLookup(Vertical):
     def _run_search(self, ws: Any, text: str) -> None:
         search = self._search
         if search is None:
-            from grassroots_tui.services.residents import search_residents as search
+            from grassroots_tui.services.residents import lookup_residents as search
         try:
             rows = search(ws, text, self.limit)
         except Exception as exc:  # noqa: BLE001 - a lookup failure is a notice, not a crash
