@@ -64,7 +64,7 @@ async def choose(pilot, app, select_id: str, steps: int) -> None:  # noqa: ANN00
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press(*(["down"] * steps), "enter")
-    await wait_for(pilot, lambda: select.value is not Select.BLANK)
+    await wait_for(pilot, lambda: select.value is not Select.NULL)
 
 
 async def test_ledger_opens_with_columns_and_marks_overdue(known_path, make_app) -> None:  # noqa: ANN001
@@ -227,3 +227,27 @@ async def test_batch_dispatch_and_the_board(known_path, make_app) -> None:  # no
         assert cols["received"] == waiting - 2
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_a_form_shows_what_is_missing_beside_the_field(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ledger(app, pilot)
+        await pilot.press("ctrl+f", *"路灯", "enter")
+        await wait_for(pilot, lambda: screen.total == 1 and screen.table.current_row is not None
+                       and screen.table.current_row.summary == "小区东门路灯不亮")
+        ref = screen.table.current_row.reference
+        await pilot.press("ctrl+e")  # the menu, from the list
+        await wait_for(pilot, lambda: isinstance(app.screen, ActionMenu))
+        menu = app.screen
+        await pilot.press(str(menu.actions.index("return") + 1))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConcernActionForm))
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "退单必须填写理由" in screen_text(app))
+        assert form.query_one("#err-note").has_class("-shown")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        from grassroots_tui.services.concerns import get_concern
+
+        assert [e.action for e in get_concern(app.ws, ref).events] == ["receive", "dispatch"]  # nothing saved

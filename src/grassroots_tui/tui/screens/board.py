@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 
 
 def column_title(col: BoardColumn) -> Text:
-    title = Text.assemble((col.label, "bold"), f" {col.count}")
+    title = Text.assemble((col.label, "bold"), f" {col.count}", "\n")
     if col.overdue:
-        title.append(f" 超{col.overdue}", style="bold red")
+        title.append(f"超期{col.overdue} ", style="bold red")
     if col.due_soon:
-        title.append(f" 将{col.due_soon}", style="yellow")
+        title.append(f"将到期{col.due_soon}", style="yellow")
     return title
 
 
@@ -56,7 +56,7 @@ class BoardScreen(Screen):
     DEFAULT_CSS = """
     BoardScreen #board { height: 1fr; }
     BoardScreen .board-column { width: 1fr; height: 1fr; border: round $panel-lighten-2; padding: 0 0; }
-    BoardScreen .board-title { height: 1; background: $boost; }
+    BoardScreen .board-title { height: 2; background: $boost; }
     BoardScreen .board-body { height: 1fr; }
     BoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -97,7 +97,8 @@ class BoardScreen(Screen):
         from grassroots_tui.services.ledger import board
 
         try:
-            cols = board(self.app.ws, per_column=12)  # type: ignore[attr-defined]
+            rows = max(3, self.size.height - 9)  # what fits under the titles, less a line for "另有"
+            cols = board(self.app.ws, per_column=rows)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.query_one("#board-status", Static).update, Text(f"读取看板时出错：{exc}"))
             return

@@ -160,24 +160,24 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
 
     def _field(self, name: str) -> ComposeResult:
         if name in ("confirmed", "contacted"):
-            yield Checkbox(LABELS[name], value=(name == "contacted"), id=f"f-{name}")
+            yield Checkbox(LABELS[name], value=(name == "contacted"), id=f"f-{name}", compact=True)
             return
         label = NOTE_LABEL.get(self.action.value, "备注") if name == "note" else LABELS[name]
         yield Static(Text(label), classes="field-label")
         if name == "unit":
             options = [(Text(f"{uname}（{code}）"), code) for code, uname in self.units]
-            yield Select(options, value=self.default_unit if self.default_unit in dict(self.units) else Select.BLANK,
-                         prompt="选择承办单位", id="f-unit", allow_blank=True)
+            yield Select(options, value=self.default_unit if self.default_unit in dict(self.units) else Select.NULL,
+                         prompt="选择承办单位", id="f-unit", allow_blank=True, compact=True)
         elif name == "outcome":
-            yield Select([(Text(o.label), o.value) for o in Outcome], prompt="选择办理结果", id="f-outcome")
+            yield Select([(Text(o.label), o.value) for o in Outcome], prompt="选择办理结果", id="f-outcome", compact=True)
         elif name == "satisfaction":
-            yield Select([(Text(s.label), s.value) for s in Satisfaction], prompt="选择满意度", id="f-satisfaction")
+            yield Select([(Text(s.label), s.value) for s in Satisfaction], prompt="选择满意度", id="f-satisfaction", compact=True)
         elif name == "supervision":
-            yield Select([(Text(s.label), s.value) for s in Supervision], prompt="选择督办级别", id="f-supervision")
+            yield Select([(Text(s.label), s.value) for s in Supervision], prompt="选择督办级别", id="f-supervision", compact=True)
         else:
             placeholder = {"until": "年-月-日，如 2026-10-20", "merge_into": "如 SQ-2026-000123",
                            "meeting": "如 YS-2026-0001"}.get(name, "")
-            yield Input(placeholder=placeholder, id=f"f-{name}")
+            yield Input(placeholder=placeholder, id=f"f-{name}", compact=True)
         yield Static(Text(""), classes="field-error", id=f"err-{name}")
 
     def on_mount(self) -> None:
@@ -205,7 +205,7 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
             return None
         widget = self.query_one(f"#f-{name}")
         if isinstance(widget, Select):
-            return None if widget.value is Select.BLANK else widget.value
+            return None if widget.value is Select.NULL else widget.value
         if isinstance(widget, Checkbox):
             return widget.value
         return widget.value  # type: ignore[attr-defined]

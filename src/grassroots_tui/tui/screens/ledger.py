@@ -44,8 +44,8 @@ COLUMNS = [
     Column("category", "分类", 10),
     Column("summary", "摘要", 0),
     Column("unit", "承办单位", 12, min_total=110),
-    Column("status", "状态", 6),
-    Column("deadline", "时限", 17),
+    Column("status", "状态", 8),
+    Column("deadline", "时限", 18),
 ]
 
 
@@ -76,6 +76,19 @@ def row_cells(row: LedgerRow) -> dict[str, Any]:
         "status": status,
         "deadline": deadline_cell(row),
     }
+
+
+def views_line(current: str | None) -> Text:
+    """`0全部 1今日待办 2待派单 ...` with the current view highlighted (digits work in the list)."""
+    out = Text()
+    for key, view in [("0", None), *VIEW_KEYS.items()]:
+        label = VIEW_LABELS.get(view, "全部") if view else "全部"
+        style = "bold reverse" if view == current else ""
+        out.append(key, style="bold")
+        out.append(label, style=style)
+        out.append("  ")
+    out.append("F8/^T 标记  F1 全部按键", style="dim")
+    return out
 
 
 class ChoiceMenu(ModalScreen["str | None"]):
@@ -147,8 +160,8 @@ class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):
         def select(name: str, label: str, options: list, value: Any) -> ComposeResult:
             yield Static(Text(label), classes="field-label")
             opts = [(Text(o.label if name != "category" else f"{o.code} {o.label}"), o.code) for o in options]
-            yield Select(opts, value=value if value in {o.code for o in options} else Select.BLANK,
-                         prompt="（不限）", id=f"flt-{name}")
+            yield Select(opts, value=value if value in {o.code for o in options} else Select.NULL,
+                         prompt="（不限）", id=f"flt-{name}", compact=True)
 
         with VerticalScroll(id="filter-form"):
             yield Static(Text("筛选诉求", style="bold"))
@@ -158,12 +171,12 @@ class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):
             yield from select("unit", "承办单位", ch.units, q.unit)
             yield from select("channel", "来源", ch.channels, q.channel)
             yield from select("supervision", "督办", ch.supervision, q.supervision)
-            yield Checkbox("只看已超期", value=q.overdue, id="flt-overdue")
-            yield Checkbox("只看将到期", value=q.due_soon, id="flt-due-soon")
+            yield Checkbox("只看已超期", value=q.overdue, id="flt-overdue", compact=True)
+            yield Checkbox("只看将到期", value=q.due_soon, id="flt-due-soon", compact=True)
             yield Static(Text("受理日期从（如 2026-10-01）"), classes="field-label")
-            yield Input(value=str(q.received_from or ""), id="flt-from")
+            yield Input(value=str(q.received_from or ""), id="flt-from", compact=True)
             yield Static(Text("受理日期到"), classes="field-label")
-            yield Input(value=str(q.received_to or ""), id="flt-to")
+            yield Input(value=str(q.received_to or ""), id="flt-to", compact=True)
             yield Static(Text(""), id="filter-error")
             yield Static(Text("Ctrl+S 应用，Ctrl+X 清除全部，Esc 取消"), classes="field-label")
 
@@ -172,7 +185,7 @@ class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):
 
     def _select(self, name: str) -> str | None:
         value = self.query_one(f"#flt-{name}", Select).value
-        return None if value is Select.BLANK else str(value)
+        return None if value is Select.NULL else str(value)
 
     def action_apply(self) -> None:
         from grassroots_tui.domain.dates import parse_date
@@ -214,12 +227,12 @@ class LedgerScreen(ActionLauncher, Screen):
                 tooltip="在编号、摘要、详情、居民姓名和地址中查找（一个字也可以）"),
         Binding("ctrl+l", "filters", "筛选", id="ledger_filters", tooltip="按状态、分类、网格、承办单位等筛选"),
         Binding("ctrl+s", "sort", "排序", id="ledger_sort", tooltip="依次按受理时间、时限、状态排序"),
-        Binding("ctrl+n", "next_overdue", "下一超期", id="ledger_next_overdue", tooltip="跳到下一件已超期的诉求"),
+        Binding("ctrl+n", "next_overdue", "下一超期", show=False, id="ledger_next_overdue", tooltip="跳到下一件已超期的诉求"),
         Binding("ctrl+e", "menu", "操作", id="ledger_menu", tooltip="对光标所在诉求执行办理操作"),
         Binding("ctrl+d", "dispatch", "派单", id="ledger_dispatch",
                 tooltip="按分类的默认承办单位派单；有标记时整批派单"),
-        Binding("ctrl+g", "supervise", "督办", id="ledger_supervise", tooltip="设置督办级别；有标记时整批设置"),
-        Binding("ctrl+o", "export", "导出", id="ledger_export", tooltip="把标记的诉求（无标记时为当前行）导出为 CSV"),
+        Binding("ctrl+g", "supervise", "督办", show=False, id="ledger_supervise", tooltip="设置督办级别；有标记时整批设置"),
+        Binding("ctrl+o", "export", "导出", show=False, id="ledger_export", tooltip="把标记的诉求（无标记时为当前行）导出为 CSV"),
         Binding("ctrl+b", "board", "看板", id="ledger_board", tooltip="各状态的件数和最紧急的诉求"),
         Binding("0", "view('')", "全部", show=False, id="ledger_view_all", tooltip="全部诉求（取消视图）"),
     ] + [
@@ -232,6 +245,7 @@ class LedgerScreen(ActionLauncher, Screen):
     LedgerScreen #ledger-search { height: 1; border: none; padding: 0 1; background: $boost; }
     LedgerScreen #ledger-search:focus { background: $boost-lighten-1; }
     LedgerScreen #ledger-summary { height: 1; padding: 0 1; color: $text-muted; }
+    LedgerScreen #ledger-views { height: 1; padding: 0 1; }
     LedgerScreen #ledger-message { height: 1; padding: 0 1; display: none; }
     LedgerScreen #ledger-message.-shown { display: block; }
     LedgerScreen #ledger-message.-error { color: $error; text-style: bold; }
@@ -282,6 +296,7 @@ class LedgerScreen(ActionLauncher, Screen):
     def compose(self) -> ComposeResult:
         yield TopBar("诉求台账")
         yield Input(placeholder="搜索：编号、摘要、详情、居民、地址（Ctrl+F）", id="ledger-search")
+        yield Static(views_line(None), id="ledger-views")
         yield Static(Text("正在读取", style="dim"), id="ledger-summary")
         yield Static(Text(""), id="ledger-message")
         yield PagedTable(columns=COLUMNS, fetch=self._fetch, count=self._count, row_key=lambda r: r.reference,
@@ -394,6 +409,7 @@ class LedgerScreen(ActionLauncher, Screen):
 
         if self.query_state is None:
             return
+        self.query_one("#ledger-views", Static).update(views_line(self.query_state.view))
         line = Text(f"共 {self.total} 件 ｜ ", style="bold")
         line.append(Text(describe(self.query_state, self.choices)))
         marks = len(self.table.marked_keys)

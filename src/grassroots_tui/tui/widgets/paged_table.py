@@ -158,7 +158,7 @@ class PagedTable(ScrollView, can_focus=True):
         Binding("home", "first_row", "首行", show=False, id="table_home", tooltip="跳到第一行"),
         Binding("end", "last_row", "末行", show=False, id="table_end", tooltip="跳到最后一行"),
         Binding("enter", "select_row", "打开", show=False, id="table_select", tooltip="打开光标所在行"),
-        Binding("ctrl+t,f8", "toggle_mark", "标记", id="table_mark", key_display="^T",
+        Binding("ctrl+t,f8", "toggle_mark", "标记", show=False, id="table_mark", key_display="^T",
                 tooltip="标记/取消标记光标所在行，用于批量操作（也可按 F8）"),
         Binding("ctrl+a", "clear_marks", "清除标记", show=False, id="table_clear_marks",
                 tooltip="取消全部标记"),
