@@ -296,7 +296,8 @@ def _day_start(ws: Workspace, day: date) -> datetime:
 
 
 def list_meetings(ws: Workspace, start: date | datetime | None = None, end: date | datetime | None = None, *,
-                  limit: int = 50, offset: int = 0, include_cancelled: bool = True) -> list[MeetingSummary]:
+                  limit: int = 50, offset: int = 0, include_cancelled: bool = True,
+                  ending_after: datetime | None = None) -> list[MeetingSummary]:
     """Meetings starting in [start, end] (dates include the whole day), earliest first, one page."""
     with ws.read() as s:
         invited = (select(func.count()).where(MeetingParticipant.meeting_id == Meeting.id)
@@ -314,23 +315,18 @@ def list_meetings(ws: Workspace, start: date | datetime | None = None, end: date
             q = q.where(Meeting.start_at < bound) if not isinstance(end, datetime) else q.where(Meeting.start_at <= bound)
         if not include_cancelled:
             q = q.where(Meeting.status != "cancelled")
+        if ending_after is not None:
+            q = q.where(Meeting.end_at >= ending_after)
         q = q.order_by(Meeting.start_at, Meeting.id).offset(offset).limit(limit)
         return [MeetingSummary(**_summary(ws, m, (a, b, c, d))) for m, a, b, c, d in s.exec(q).all()]
 
 
 def upcoming_meetings(ws: Workspace, limit: int = 50, offset: int = 0) -> list[MeetingSummary]:
-    """Not yet over and not cancelled, soonest first."""
+    """Not yet over and not cancelled, soonest first (a meeting lasts at most a day: the start
+    index bounds the scan)."""
     now = ws.now()
-    with ws.read() as s:
-        refs = s.exec(select(Meeting.reference, Meeting.start_at).where(Meeting.end_at >= now,
-                                                                        Meeting.status != "cancelled")
-                      .order_by(Meeting.start_at).offset(offset).limit(limit)).all()
-    if not refs:
-        return []
-    first = refs[0][1]
-    rows = list_meetings(ws, first, refs[-1][1], limit=limit * 3, include_cancelled=False)
-    wanted = {r for r, _ in refs}
-    return [m for m in rows if m.reference in wanted]
+    return list_meetings(ws, now - timedelta(days=1), None, limit=limit, offset=offset, include_cancelled=False,
+                         ending_after=now)
 
 
 def count_meetings(ws: Workspace, start: date | None = None, end: date | None = None, *,
@@ -339,7 +335,9 @@ def count_meetings(ws: Workspace, start: date | None = None, end: date | None = 
     with ws.read() as s:
         q = select(func.count()).select_from(Meeting)
         if upcoming:
-            q = q.where(Meeting.end_at >= ws.now(), Meeting.status != "cancelled")
+            now = ws.now()
+            q = q.where(Meeting.start_at >= now - timedelta(days=1), Meeting.end_at >= now,
+                        Meeting.status != "cancelled")
         if start is not None:
             q = q.where(Meeting.start_at >= _day_start(ws, start))
         if end is not None:
