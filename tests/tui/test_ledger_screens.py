@@ -251,3 +251,30 @@ async def test_a_form_shows_what_is_missing_beside_the_field(known_path, make_ap
         from grassroots_tui.services.concerns import get_concern
 
         assert [e.action for e in get_concern(app.ws, ref).events] == ["receive", "dispatch"]  # nothing saved
+
+
+async def test_filters_combine_and_show_in_the_summary_line(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ledger(app, pilot)
+        await wait_for(pilot, lambda: screen.choices is not None)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LedgerFilterForm))
+        await choose(pilot, app, "#flt-status", 1)  # 已受理
+        form = app.screen
+        form.query_one("#flt-overdue").focus()
+        await pilot.press("enter")  # tick 只看已超期
+        form.query_one("#flt-from").focus()
+        await pilot.press(*"２０２６-０９-０１")  # full-width, as an IME types it
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen and screen.table.is_idle
+                       and "状态：已受理" in screen_text(app))
+        text = screen_text(app)
+        assert "已超期" in text and "受理：2026-09-01至" in text
+        rows = screen.table._pages.get(0, [])
+        assert rows and all(r.status == "received" and r.overdue for r in rows)
+        assert screen.total == 2  # A and C of the known database
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LedgerFilterForm))
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: app.screen is screen and screen.table.is_idle and screen.total == 7)
