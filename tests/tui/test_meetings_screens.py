@@ -104,3 +104,32 @@ async def test_week_and_month_views(meetings_app) -> None:  # noqa: ANN001
     await pilot.press("left")
     await wait_for(pilot, lambda: "2026年9月的会议" in screen_text(app))
     await wait_for(pilot, lambda: "30 1场" in screen_text(app))
+
+
+async def test_other_agenda_item_and_papers_from_the_meeting(meetings_app, tmp_path: Path) -> None:  # noqa: ANN001
+    from grassroots_tui.tui.screens.meeting_detail import MeetingScreen
+    from grassroots_tui.tui.screens.meeting_forms import AgendaItemForm, PaperMenu
+
+    app, pilot = meetings_app
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen) and app.screen.meeting is not None)
+    detail = app.screen
+    assert TOPIC in screen_text(app)
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: isinstance(app.screen, AgendaItemForm))
+    await pilot.press(*"增设充电桩", "enter", *"网格员小王", "ctrl+s")
+    await wait_for(pilot, lambda: app.screen is detail and len(detail.meeting.agenda) == 1)
+    item = detail.meeting.agenda[0]
+    assert (item.title, item.source_label, item.proposer) == ("增设充电桩", "居民书面提议", "网格员小王")
+    await pilot.press("ctrl+e")
+    await wait_for(pilot, lambda: isinstance(app.screen, PaperMenu))
+    await pilot.press("2")  # 签到表
+    papers = tmp_path / "userdata" / "papers"
+    sheet = papers / f"{detail.meeting.reference}-签到表.html"
+    await wait_for(pilot, lambda: sheet.exists())
+    html = sheet.read_text(encoding="utf-8")
+    assert "签到表" in html and "[red]危险[/red]" in html and "@page" in html
+    await pilot.press("ctrl+e")
+    await wait_for(pilot, lambda: isinstance(app.screen, PaperMenu))
+    await pilot.press("6")  # .ics
+    await wait_for(pilot, lambda: (papers / f"{detail.meeting.reference}.ics").exists())

@@ -9,6 +9,7 @@ grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|re
 grassroots meeting invite REF --name … [--role member|resident|unit_rep|observer] [--org …] [--resident-phone …]
 grassroots meeting checkin REF 1 2 3 …                 (numbers of the participant list)
 grassroots meeting agenda REF SQ-2026-000001 …
+grassroots meeting item REF --title "…" [--source proposal|grid|assignment] [--proposer …]
 grassroots meeting resolve REF --text "…" [--item N]   (a resolution; no --item: all agenda items)
 grassroots meeting vote REF N --for 6 --against 1 --abstain 0 [--method hands|secret|voice]
 grassroots meeting action REF N --title "…" --due 2026-12-17 [--unit WY]
@@ -307,6 +308,33 @@ def checkin(
                          "reached": status.reached, "text": status.describe()})
         else:
             typer.echo(status.describe())
+
+    _run(go)
+
+
+@meeting_app.command("item")
+def item(
+    reference: RefArg,
+    title: Annotated[str, typer.Option("--title", help="议题")],
+    source: Annotated[str, typer.Option("--source", help="proposal 居民书面提议 · grid 网格上报 · "
+                                                         "assignment 上级交办")] = "proposal",
+    proposer: Annotated[str, typer.Option("--proposer", help="提议人")] = "",
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """添加不来自诉求台账的议题。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import add_agenda_item
+
+        ws = _workspace(db)
+        try:
+            a = add_agenda_item(ws, reference, title, source, proposer)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(a)
+        else:
+            typer.echo(f"议题 {a.position}：{a.title}（{a.source_label}）")
 
     _run(go)
 

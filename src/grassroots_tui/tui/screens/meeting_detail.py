@@ -3,7 +3,7 @@
 The table lists agenda items (议题), resolutions (决议) and each resolution's action items
 (议定事项); the keys act on the row under the cursor (F1 lists them all):
 
-F7 参会/签到 · Ctrl+A 上会 (pick an open concern) · Ctrl+L 议题记录 · Ctrl+N 决议 · Ctrl+T 表决 ·
+F7 参会/签到 · Ctrl+A 上会 (pick an open concern) · Ctrl+G 其他议题 · Ctrl+L 议题记录 · Ctrl+N 决议 · Ctrl+T 表决 ·
 Ctrl+D 议定事项 · Ctrl+O 办结 · Ctrl+F 回访 · Ctrl+E 文书 (通知/签到表/纪要/公示/.ics) · Esc 返回
 """
 
@@ -110,6 +110,8 @@ class MeetingScreen(Screen):
         Binding("escape", "back", "返回", id="meeting_back", tooltip="回到会议列表"),
         Binding("f7", "checkin", "签到", id="meeting_checkin", tooltip="参会人员名单和签到，法定人数随签到更新"),
         Binding("ctrl+a", "add_agenda", "上会", id="meeting_agenda", tooltip="选择在办的诉求列入议题"),
+        Binding("ctrl+g", "other_item", "其他议题", id="meeting_other_item", show=False,
+                tooltip="添加居民书面提议、网格上报或上级交办的议题"),
         Binding("ctrl+l", "minutes", "记录", id="meeting_minutes", tooltip="记录光标所在议题的讨论情况",
                 show=False),
         Binding("ctrl+n", "resolution", "决议", id="meeting_resolution", tooltip="记录一项决议（待表决）"),
@@ -254,6 +256,12 @@ class MeetingScreen(Screen):
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
         self.app.call_from_thread(self._after, item, f"{concern_reference} 已列入议题 {item.position}")
+
+    def action_other_item(self) -> None:
+        from grassroots_tui.tui.screens.meeting_forms import AgendaItemForm
+
+        self.app.push_screen(AgendaItemForm(self.reference),
+                             lambda a: self._after(a, f"已添加议题 {a.position}" if a else None))
 
     def action_minutes(self) -> None:
         from grassroots_tui.tui.screens.meeting_forms import MinutesForm

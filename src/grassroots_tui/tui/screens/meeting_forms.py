@@ -437,6 +437,36 @@ class FollowupForm(FormModal):
                    Request(Action.FOLLOWUP, note=note, outcome=Outcome(outcome), satisfaction=Satisfaction(satisfaction)))
 
 
+SOURCES = (("居民书面提议", "proposal"), ("网格上报", "grid"), ("上级交办", "assignment"))
+
+
+class AgendaItemForm(FormModal):
+    """An agenda item that is not a concern in the ledger."""
+
+    TITLE_TEXT = "添加其他议题"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference
+
+    def fields(self) -> Iterable[Widget]:
+        yield from self.row("议题", Input(id="title", compact=True), "title")
+        yield from self.row("提议人", Input(id="proposer", compact=True, placeholder="提议的居民、网格员或交办单位"),
+                            "proposer")
+        yield from self.row("来源", Select(SOURCES, value="proposal", allow_blank=False, compact=True, id="source"),
+                            "source")
+
+    def collect(self) -> Any:
+        return (self.query_one("#title", Input).value, str(self.query_one("#source", Select).value),
+                self.query_one("#proposer", Input).value)
+
+    def submit(self, ws: Any, values: Any) -> Any:
+        from grassroots_tui.services.meetings import add_agenda_item
+
+        title, source, proposer = values
+        return add_agenda_item(ws, self.reference, title, source, proposer)
+
+
 class ParticipantForm(FormModal):
     """A participant who is not picked from the resident register: a member, a unit's representative…"""
 
