@@ -515,12 +515,8 @@ class LedgerScreen(ActionLauncher, Screen):
         return row
 
     def _marked_targets(self) -> list[tuple[str, int | None]]:
-        # Marks are kept as references; the version check happens against what the list showed.
-        versions: dict[str, int] = {}
-        for page in self.table._pages.values():
-            for r in page:
-                versions[r.reference] = r.version
-        return [(ref, versions.get(ref)) for ref in sorted(self.table.marked_keys)]
+        # (reference, version shown when marked): a batch refuses rows changed since.
+        return [(ref, row.version) for ref, row in sorted(self.table.marked_rows.items())]
 
     @on(PagedTable.RowSelected)
     def _open(self, event: PagedTable.RowSelected) -> None:

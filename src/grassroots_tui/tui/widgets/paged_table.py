@@ -37,7 +37,8 @@ Usage::
   a second `RowHighlighted` follows when it does).
 - `move_cursor(index)` jumps anywhere (the page is fetched if needed); `cursor_row`
   is the index, `current_row` the row object (or None while loading), `marked_keys`
-  the keys of marked rows, `row_count` the total from `count()`.
+  the keys of marked rows and `marked_rows` key -> the row as it was when marked (a
+  batch action can check it was not changed since), `row_count` the total from `count()`.
 - `Loaded` is posted after every completed `reload()` (with the row count); `is_idle`
   says no fetch is in flight (handy for tests).
 """
@@ -257,7 +258,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.loaded = False  # a count has arrived at least once
         self.error = ""
-        self.marked_keys: set[Hashable] = set()
+        self.marked_rows: dict[Hashable, Any] = {}
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
@@ -316,9 +317,13 @@ class PagedTable(ScrollView, can_focus=True):
             return
         self.cursor_row = max(0, min(index, self.row_count - 1))
 
+    @property
+    def marked_keys(self) -> set[Hashable]:
+        return set(self.marked_rows)
+
     def clear_marks(self) -> None:
-        if self.marked_keys:
-            self.marked_keys.clear()
+        if self.marked_rows:
+            self.marked_rows.clear()
             self.post_message(self.MarksChanged(self, frozenset()))
             self.refresh()
 
@@ -573,10 +578,10 @@ class PagedTable(ScrollView, can_focus=True):
         if row is None:
             return
         key = self.row_key(row)
-        if key in self.marked_keys:
-            self.marked_keys.discard(key)
+        if key in self.marked_rows:
+            del self.marked_rows[key]
         else:
-            self.marked_keys.add(key)
+            self.marked_rows[key] = row
         self.post_message(self.MarksChanged(self, frozenset(self.marked_keys)))
         self.move_cursor(self.cursor_row + 1)
         self.refresh()
