@@ -5,6 +5,7 @@ grassroots meeting add --type consultation --topic "…" --start "2026-12-03 14:
 grassroots meeting list [--from DATE] [--to DATE] [--limit N] [--json]
 grassroots meeting show YS-2026-0001 [--json]
 grassroots meeting ics [YS-2026-0001] --out FILE        (one meeting, or all upcoming)
+grassroots meeting cancel YS-2026-0001 [--note …]
 grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|result --out FILE
 grassroots meeting invite REF --name … [--role member|resident|unit_rep|observer] [--org …] [--resident-phone …]
 grassroots meeting checkin REF 1 2 3 …                 (numbers of the participant list)
@@ -170,6 +171,30 @@ def show(reference: RefArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
             _print_json(_detail_json(m))
         else:
             _print_detail(m)
+
+    _run(go)
+
+
+@meeting_app.command("cancel")
+def cancel(
+    reference: RefArg,
+    note: Annotated[str, typer.Option("--note", help="取消原因")] = "",
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """取消会议（已有表决记录的会议不能取消）。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import as_json as to_json, update_status
+
+        ws = _workspace(db)
+        try:
+            m = update_status(ws, reference, "cancelled", f"取消：{note}" if note else "")
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(to_json(m))
+        else:
+            typer.echo(f"{m.reference} 已取消。")
 
     _run(go)
 
