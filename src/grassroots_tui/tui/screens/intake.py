@@ -267,6 +267,7 @@ class IntakeScreen(Screen):
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    AUTO_FOCUS = "#lookup-input"
 
     def __init__(self) -> None:
         super().__init__(name="new_concern", classes="section-screen")
@@ -291,7 +292,7 @@ class IntakeScreen(Screen):
         yield TopBar("登记诉求")
         yield Static("", id="intake-notice", markup=False)
         with Horizontal(id="intake-body"):
-            with VerticalScroll(id="intake-form"):
+            with VerticalScroll(id="intake-form", can_focus=False):
                 yield Row("居民", ResidentLookup(id="resident", allow_new=True, allow_anonymous=True,
                                                  placeholder="姓名 拼音 手机尾号 3-2-301；空=匿名",
                                                  classes="field"))
@@ -340,8 +341,13 @@ class IntakeScreen(Screen):
     def on_mount(self) -> None:
         # Children handed to a Row's constructor mount a moment after the screen itself.
         self.call_after_refresh(lambda: self.query_one("#resident", ResidentLookup).focus())
+        if hasattr(self.app, "clerk_name"):
+            # Set once the database has opened (F2 may come first): then read the units.
+            self.watch(self.app, "clerk_name", self._workspace_ready, init=True)
+
+    def _workspace_ready(self, _clerk_name: str = "") -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is not None:
+        if ws is not None and not self._unit_options:
             self._load_units(ws)
 
     # ------------------------------------------------------------------ helpers
@@ -655,7 +661,7 @@ class IntakeScreen(Screen):
             self.log.error("intake save failed", exc)
             self.app.call_from_thread(self._save_failed, None, f"保存时出错，未保存任何内容：{exc}")
         else:
-            self.app.call_from_thread(self._saved, result.concern, and_next)
+            self.app.call_from_thread(self._saved, result.concern, and_next, draft.repeat_of)
 
     def _ask_repeat(self, repeats: list[RepeatCandidate], draft: IntakeDraft, and_next: bool) -> None:
         def chosen(answer: tuple[str, str] | None) -> None:
@@ -685,16 +691,20 @@ class IntakeScreen(Screen):
         self.show_error(field, message)
         self.notice("未保存：" + message, ok=False)
 
-    def _saved(self, view: ConcernView, and_next: bool) -> None:
+    def _saved(self, view: ConcernView, and_next: bool, repeat_of: str | None = None) -> None:
         self.saving = False
         self.saved = view
         self.saves += 1
+        repeat = f"（{repeat_of} 的重复诉求）" if repeat_of else ""
         if and_next:
             self.reset_form()
-            self.notice(f"已登记 {view.reference}：派单时限 {when(view.dispatch_due)}，反馈时限 {when(view.feedback_due)}")
+            self.notice(f"已登记 {view.reference}{repeat}：派单时限 {when(view.dispatch_due)}，"
+                        f"反馈时限 {when(view.feedback_due)}")
         else:
             done = self.query_one("#intake-done", Static)
             text = concern_summary(view)
+            if repeat:
+                text.append("\n已关联为 " + repeat.strip("（）"))
             text.append("\n\nCtrl+N 登记下一件    Esc 返回工作台", style="dim")
             done.update(text)
             self.add_class("-done")

@@ -119,11 +119,13 @@ class ResidentsScreen(Screen):
     ResidentsScreen #res-count { width: auto; padding: 0 1; color: $text-muted; }
     ResidentsScreen #res-body { height: 1fr; }
     ResidentsScreen #res-table { width: 1fr; height: 1fr; }
-    ResidentsScreen #res-detail { width: 30; height: 1fr; border-left: vkey $primary-darken-2; padding: 0 1; }
+    ResidentsScreen #res-detail { width: 31; height: 1fr; border-left: vkey $primary-darken-2; padding: 0 0 0 1;
+                                  scrollbar-size-vertical: 1; }
     ResidentsScreen.-wide #res-detail { width: 60; }
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    AUTO_FOCUS = "#res-search"
 
     def __init__(self) -> None:
         super().__init__(name="residents", classes="section-screen")
@@ -151,7 +153,11 @@ class ResidentsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#res-search", Input).focus()
-        if self.ws is not None:
+        self.watch(self.app, "clerk_name", self._workspace_ready, init=True)
+
+    def _workspace_ready(self, _clerk_name: str = "") -> None:
+        # F5 may come before the database opened; the app sets the clerk right after it did.
+        if self.ws is not None and not self.table.loaded:
             self.table.reload(keep_cursor=False)
 
     @property
@@ -178,6 +184,13 @@ class ResidentsScreen(Screen):
     def _loaded(self, event: PagedTable.Loaded) -> None:
         label = f"{event.row_count} 人" if not event.error else event.error
         self.query_one("#res-count", Static).update(Text(label))
+        row = self.table.current_row  # the detail shows the first match at once
+        if row is not None and self.ws is not None and (self.detail is None or self.detail.view.id != row.id):
+            self.revealed = None
+            self._load_detail(self.ws, row.id)
+        elif event.row_count == 0:
+            self.detail = None
+            self.query_one("#res-detail-text", Static).update(Text("没有找到居民", style="dim"))
 
     # ------------------------------------------------------------------ search
 
@@ -188,9 +201,9 @@ class ResidentsScreen(Screen):
         self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_search(event.value))
 
     def _apply_search(self, text: str) -> None:
+        self.query_text = text
         if self.ws is None:
             return
-        self.query_text = text
         self.table.reload(keep_cursor=False)
 
     @on(Input.Submitted, "#res-search")
@@ -223,7 +236,8 @@ class ResidentsScreen(Screen):
 
     @on(PagedTable.RowSelected, "#res-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
-        self.query_one("#res-detail").focus()
+        # Enter on a resident: edit it (the detail already follows the cursor).
+        self.action_edit()
 
     @work(thread=True, exclusive=True, group="resident-detail", exit_on_error=False)
     def _load_detail(self, ws, resident_id: int) -> None:  # noqa: ANN001

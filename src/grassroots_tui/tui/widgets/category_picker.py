@@ -68,6 +68,7 @@ class CategoryPicker(Vertical):
         self.category: CategoryOption | None = None
         self._set_value: str | None = None
         self._enter_pending = False
+        self._retrying = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, compact=True, id="category-input")
@@ -92,8 +93,17 @@ class CategoryPicker(Vertical):
 
     def load(self) -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is not None and not self.categories:
+        if ws is None:  # the database is still opening: try again in a moment
+            if not self._retrying:
+                self._retrying = True
+                self.set_timer(0.2, self._retry)
+            return
+        if not self.categories:
             self._load(ws)
+
+    def _retry(self) -> None:
+        self._retrying = False
+        self.load()
 
     @work(thread=True, exclusive=True, group="category-picker", exit_on_error=False)
     def _load(self, ws) -> None:  # noqa: ANN001

@@ -184,7 +184,8 @@ class ResidentLookup(Vertical):
 
     def _start_search(self) -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is None:
+        if ws is None:  # the database is still opening: ask again in a moment
+            self._timer = self.set_timer(0.2, self._start_search)
             return
         self._run_search(ws, self.input.value)
 
