@@ -118,6 +118,14 @@ def main() -> None:
                                       "LIMIT 100", (to_db(now),)).fetchall()), 3)
     row("filter: 办理中 + 已超期", ours, base, None, f"({n} rows)")
 
+    # ---- next overdue (Ctrl+N) from the top of the newest-first list, and where a row stands
+    lg = Ledger(ws, LedgerQuery())
+    lg.count()
+    ours, idx = ms(lambda: lg.next_overdue(0), 3)
+    base, _ = ms(lambda: raw.execute("SELECT id FROM concern WHERE due_at < ? ORDER BY received_at DESC LIMIT 1",
+                                     (to_db(now),)).fetchone(), 3)
+    row("next overdue (Ctrl+N)", ours, base, None, f"(row {idx})")
+
     # ---- search: count + first page; raw = LIKE scan over the same fields
     for length, queries in SEARCHES.items():
         ours_t, raw_t, hits = [], [], []
@@ -184,22 +192,34 @@ def main() -> None:
 
 
 async def tui_first_page(db: Path) -> float:
-    """Headless: from pushing the ledger screen to its first page on screen."""
+    """Headless at 160x45: from pushing the ledger screen to its first page on screen (median of 3).
+
+    Measured after the dashboard finished its own start-up queries, so they do not compete.
+    """
     from grassroots_tui.tui.app import GrassrootsApp
     from grassroots_tui.tui.screens.ledger import LedgerScreen
 
     app = GrassrootsApp(db)
+    times = []
     async with app.run_test(size=(160, 45)) as pilot:
-        while app.ws is None:
+        while app.ws is None or getattr(app.screen, "loads", 0) == 0:
             await pilot.pause(0.02)
-        await pilot.pause(0.3)
-        screen = LedgerScreen()
-        t = time.perf_counter()
-        app.push_screen(screen)
-        while not (screen.query("#ledger-table") and screen.table.is_idle and screen.table.current_row is not None):
-            await asyncio.sleep(0.002)
-        await pilot.pause()
-        return (time.perf_counter() - t) * 1000
+        for _ in range(3):
+            await pilot.pause(0.5)
+            screen = LedgerScreen()
+            t = time.perf_counter()
+            app.push_screen(screen)
+            while not (screen.query("#ledger-table") and screen.table.is_idle
+                       and screen.table.current_row is not None):
+                await asyncio.sleep(0.002)
+            await pilot.pause()
+            times.append((time.perf_counter() - t) * 1000)
+            app.pop_screen()
+            dashboard = app.screen
+            loads = getattr(dashboard, "loads", 0)
+            while getattr(app.screen, "loads", 0) <= loads:  # the dashboard reloads when shown again
+                await pilot.pause(0.02)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
