@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from grassroots_tui.store.types import UTCDateTime
@@ -151,6 +151,10 @@ class Concern(SQLModel, table=True):
     __table_args__ = (
         Index("ix_concern_status_due", "status", "due_at"),
         Index("ix_concern_received", "received_at"),
+        # Dashboard figures (migration 0004).
+        Index("ix_concern_status_closed", "status", "closed_at"),
+        Index("ix_concern_kind_received", "kind", "received_at"),
+        Index("ix_concern_problem", "status", sqlite_where=text("rework_count >= 3 OR return_count >= 3")),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     reference: str = Field(unique=True)
