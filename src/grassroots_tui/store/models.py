@@ -149,10 +149,10 @@ class Concern(SQLModel, table=True):
 
     __tablename__ = "concern"
     __table_args__ = (
-        Index("ix_concern_status_due", "status", "due_at"),
+        Index("ix_concern_status_due", "status", "due_at", "warn_at"),
         Index("ix_concern_received", "received_at"),
-        # Dashboard figures (migration 0004).
-        Index("ix_concern_status_closed", "status", "closed_at"),
+        # Dashboard figures (migrations 0004, 0005: covering indexes).
+        Index("ix_concern_status_closed", "status", "kind", "closed_at"),
         Index("ix_concern_kind_received", "kind", "received_at"),
         Index("ix_concern_problem", "status", sqlite_where=text("rework_count >= 3 OR return_count >= 3")),
     )
