@@ -120,3 +120,63 @@ async def test_missing_category_is_said_beside_the_field(known_path, make_app) -
         await pilot.press("tab", "tab", *"没有分类", "ctrl+s")
         await pilot.pause()
         assert "选定分类" in screen_text(app) and screen.saved is None
+
+
+async def test_dispatch_chosen_with_keys_defaults_to_the_category_unit(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await wait_for(pilot, lambda: screen._unit_options)
+        await pilot.press("tab", *"0302", "enter", *"三号楼前路灯闪烁")
+        # summary -> detail -> channel -> nature -> urgency -> location -> handling
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")
+        assert app.focused.id == "handling"
+        await pilot.press("enter", "down", "enter")  # open, 派单, take it
+        await wait_for(pilot, lambda: screen.query_one("#unit-row").has_class("-shown"))
+        assert screen.query_one("#unit").value == "JD-CJ"  # 市政设施 goes to the street's section
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        c = _concern(app, screen.saved.reference)
+        assert (c.status, c.unit_code) == ("dispatched", "JD-CJ")
+        assert "已派单" in screen_text(app)
+
+
+async def test_repeat_warning_links_the_new_concern(known_path, make_app) -> None:  # noqa: ANN001
+    r = _add_resident(known_path, name="张三丰", phone="13812345678", address="3-2-301")
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        from grassroots_tui.services.intake import IntakeDraft, save_intake
+
+        first = save_intake(app.ws, app.clerk.id, IntakeDraft(summary="卫生间漏水", category="0801", resident_id=r.id))
+        await pilot.press(*"5678", "enter", *"0801", "enter", *"还在漏", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatDialog")
+        assert first.concern.reference in screen_text(app) and "同一居民" in screen_text(app)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        c = _concern(app, screen.saved.reference)
+        assert c.repeat_of_id == _concern(app, first.concern.reference).id
+        assert f"{first.concern.reference} 的重复诉求" in screen_text(app)
+
+
+async def test_hostile_text_stored_verbatim_and_shown_literally(known_path, make_app) -> None:  # noqa: ANN001
+    nasty = "[red]危险[/red] [link=https://x.example]点我[/link] \x1b[31m 😀"
+    _add_resident(known_path, name="[red]王五[/red]", phone="13600002222")
+    app = make_app(known_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press(*"2222")
+        await wait_for(pilot, lambda: screen.query_one("#resident").results_for == "2222")
+        await pilot.pause()
+        assert "[red]王五[/red]" in screen_text(app)  # the suggestion
+        await pilot.press("enter", *"0801", "enter")
+        screen.query_one("#summary").value = nasty
+        screen.query_one("#detail").text = "长" * 5000
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        c = _concern(app, screen.saved.reference)
+        assert c.summary == nasty and c.detail == "长" * 5000
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]王五[/red]" in text and "[red]危险[/red] [link=https://x.example]点我[/link]" in text
+        assert "\x1b" not in text and "😀" in text
