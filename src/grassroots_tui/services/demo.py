@@ -273,6 +273,8 @@ def _step_plan(rng: random.Random, age_days: float) -> list[str]:
         steps = ["handle"]
     if rng.random() < 0.06:
         steps = ["dispatch", "return", "dispatch", "sign"]
+    if rng.random() < 0.01:  # bounced between units: a problem case (问题工单)
+        steps = ["dispatch", "return"] * 3 + ["dispatch", "sign"]
     if rng.random() < 0.08:
         steps.append("supervise")
     if rng.random() < 0.10:
