@@ -299,7 +299,7 @@ class IntakeScreen(Screen):
                 yield Static("", id="resident-chosen", markup=False)
                 yield error_line("resident")
                 with Vertical(id="new-resident"):
-                    yield Row("新居民姓名", Input(id="nr-name", compact=True, classes="field"))
+                    yield Row("姓名", Input(id="nr-name", compact=True, classes="field"))
                     yield error_line("nr-name")
                     yield Row("手机", Input(id="nr-phone", compact=True, classes="field",
                                             placeholder="手机或座机，可不填"))

@@ -136,7 +136,12 @@ class CategoryPicker(Vertical):
         if not self.categories:
             self.load()
         self.matches = filter_categories(self.categories, text, LIMIT) if text.strip() else []
-        options = [Option(category_label(c), id=c.code) for c in self.matches]
+        width = max(10, self.options.scrollable_content_region.width or self.size.width or 40)
+        options = []
+        for c in self.matches:
+            label = category_label(c)
+            label.truncate(width, overflow="crop")
+            options.append(Option(label, id=c.code))
         if text.strip() and not options and self.categories:
             options.append(Option(Text("没有匹配的分类", style="dim"), id="--none", disabled=True))
         self.options.set_options(options)

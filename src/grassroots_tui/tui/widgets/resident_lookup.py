@@ -140,6 +140,7 @@ class ResidentLookup(Vertical):
         self._timer: Timer | None = None
         self._enter_pending = False
         self._set_value: str | None = None
+        self._taken_for: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, compact=True, id="lookup-input")
@@ -172,6 +173,7 @@ class ResidentLookup(Vertical):
             self._set_value = None  # our own set_resident(), not the clerk typing
             return
         self._set_value = None
+        self._taken_for = None
         self.resident = None
         self._enter_pending = False
         if self._timer is not None:
@@ -212,7 +214,12 @@ class ResidentLookup(Vertical):
             self._take()
 
     def _show_options(self) -> None:
-        options: list[Option] = [Option(resident_label(r), id=str(r.id)) for r in self.results]
+        width = max(10, self.options.scrollable_content_region.width or self.size.width or 40)
+        options: list[Option] = []
+        for r in self.results:
+            label = resident_label(r)
+            label.truncate(width, overflow="crop")  # one line each: the option list would wrap
+            options.append(Option(label, id=str(r.id)))
         query = self.input.value.strip()
         if query and self.allow_new:
             options.append(Option(Text.assemble(("新建居民：", "bold"), query), id=NEW_ID))
@@ -224,7 +231,8 @@ class ResidentLookup(Vertical):
         ol.set_options(options)
         if options and not options[0].disabled:
             ol.highlighted = 0
-        self.set_class(bool(options) and self.resident is None, "-open")
+        chosen = self.resident is not None or self._taken_for == self.input.value
+        self.set_class(bool(options) and not chosen, "-open")
 
     # ------------------------------------------------------------------ choosing
 
@@ -263,6 +271,7 @@ class ResidentLookup(Vertical):
             return
         option = ol.get_option_at_index(index)
         query = self.input.value.strip()
+        self._taken_for = self.input.value  # keep the list closed until the text changes
         if option.id == NEW_ID:
             self.set_class(False, "-open")
             self.post_message(self.Chosen(self, None, "new", query))
