@@ -112,3 +112,30 @@ async def test_add_then_edit_with_errors_beside_the_field(known_path, make_app) 
         with app.ws.read() as s:
             r = s.exec(select(Resident).where(Resident.name == "孙七")).one()
         assert r.phone == "13500001234" and r.version == 2
+
+
+async def test_import_from_the_screen_reports_rows_and_then_imports(known_path, make_app, tmp_path) -> None:  # noqa: ANN001
+    from grassroots_tui.tui.screens.resident_import import ImportDialog
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,手机\n周八,13800000001\n吴九,1380\n", encoding="gb18030")
+    good = tmp_path / "good.csv"
+    good.write_text("姓名,手机,地址\n周八,13800000001,7-1-101\n吴九,13800000002,7-1-102\n", encoding="utf-8-sig")
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        before = screen.table.row_count
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportDialog))
+        dialog = app.screen
+        dialog.query_one("#import-path").value = str(bad)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.report is not None)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "未导入任何居民" in text and "第 3 行「手机」" in text
+        dialog.query_one("#import-path").value = str(good)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.report is not None and dialog.report.ok)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and screen.table.row_count == before + 2)
