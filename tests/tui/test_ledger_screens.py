@@ -278,3 +278,26 @@ async def test_filters_combine_and_show_in_the_summary_line(known_path, make_app
         await wait_for(pilot, lambda: isinstance(app.screen, LedgerFilterForm))
         await pilot.press("ctrl+x")
         await wait_for(pilot, lambda: app.screen is screen and screen.table.is_idle and screen.total == 7)
+
+
+async def test_marked_rows_export_to_a_csv_and_take_a_supervision_level(known_path, make_app) -> None:  # noqa: ANN001
+    from grassroots_tui.services.concerns import get_concern
+
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ledger(app, pilot)
+        await pilot.press("2")  # 待派单: supervision is allowed in every open state
+        await wait_for(pilot, lambda: "视图：待派单" in screen_text(app) and screen.table.is_idle)
+        await pilot.press("f8", "f8")
+        marked = sorted(screen.table.marked_keys)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: "已导出 2" in screen_text(app) and "exports" in screen_text(app))
+        files = list((known_path.parent / "exports").glob("*.csv"))
+        assert len(files) == 1
+        body = files[0].read_bytes()
+        assert body.startswith(b"\xef\xbb\xbf") and all(ref.encode() in body for ref in marked)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceMenu))
+        await pilot.press("3")  # 黄牌
+        await wait_for(pilot, lambda: "已督办 2 件" in screen_text(app))
+        assert {get_concern(app.ws, ref).supervision for ref in marked} == {"yellow"}

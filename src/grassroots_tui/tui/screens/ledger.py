@@ -246,7 +246,7 @@ class LedgerScreen(ActionLauncher, Screen):
     LedgerScreen #ledger-search:focus { background: $boost-lighten-1; }
     LedgerScreen #ledger-summary { height: 1; padding: 0 1; color: $text-muted; }
     LedgerScreen #ledger-views { height: 1; padding: 0 1; }
-    LedgerScreen #ledger-message { height: 1; padding: 0 1; display: none; }
+    LedgerScreen #ledger-message { height: auto; max-height: 3; padding: 0 1; display: none; }
     LedgerScreen #ledger-message.-shown { display: block; }
     LedgerScreen #ledger-message.-error { color: $error; text-style: bold; }
     LedgerScreen #ledger-table { height: 1fr; }
