@@ -235,3 +235,15 @@ def test_export_writes_a_csv_excel_reads(ledger_ws, clerk_id, tmp_path) -> None:
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("编号,受理时间") and len(lines) == 4
     assert "138****" in "".join(lines) or "匿名" in "".join(lines)
+
+
+def test_a_long_queue_is_rebuilt_in_bulk(ledger_ws, monkeypatch) -> None:  # noqa: ANN001
+    ws = ledger_ws
+    with ws.write() as s:  # as after upgrading a database that had concerns before the index
+        s.execute(text("DELETE FROM concern_search_doc"))
+        s.execute(text("INSERT INTO concern_search(concern_search) VALUES ('rebuild')"))
+        s.execute(text("INSERT OR IGNORE INTO concern_search_dirty SELECT id FROM concern"))
+    monkeypatch.setattr(ledger, "REBUILD_ABOVE", 10)
+    assert found(ws, "漏") == scan(ws, "漏") != set()
+    with ws.read() as s:
+        assert s.execute(text("SELECT count(*) FROM concern_search_dirty")).scalar() == 0

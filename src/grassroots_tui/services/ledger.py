@@ -124,11 +124,17 @@ def _body(row: Sequence) -> str:
     return encode_tokens("\n".join(search_fields(*row[1:])))
 
 
+REBUILD_ABOVE = 20000  # queued concerns above which one bulk rebuild is faster than row by row
+
+
 def sync_search_index(ws: Workspace, batch: int = 5000) -> int:
     """Rebuild the search text of queued concerns; returns how many were rebuilt."""
     with ws.read() as s:
         if not s.execute(text("SELECT EXISTS(SELECT 1 FROM concern_search_dirty)")).scalar():
             return 0
+        queued = int(s.execute(text("SELECT count(*) FROM concern_search_dirty")).scalar() or 0)
+    if queued > REBUILD_ABOVE:
+        return rebuild_search_index(ws)  # e.g. the first search after upgrading a big database
     done = 0
     with ws.write() as s:
         conn = s.connection()
