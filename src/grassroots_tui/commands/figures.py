@@ -32,7 +32,8 @@ def report(db: DbOpt = None, start: FromOpt = None, end: ToOpt = None, as_json: 
     """统计指标：响应率、解决率、满意率等，每项给出分子和分母（默认本月）。"""
 
     def go() -> None:
-        from grassroots_tui.domain.metrics import METRIC_BY_CODE
+        from grassroots_tui.domain.metrics import METRIC_BY_CODE, composite_basis
+        from grassroots_tui.services.metrics import load_options
         from grassroots_tui.services.metrics import report as make_report
 
         ws = _workspace(db)
@@ -48,7 +49,7 @@ def report(db: DbOpt = None, start: FromOpt = None, end: ToOpt = None, as_json: 
         for fig in rep.figures:
             m = METRIC_BY_CODE[fig.code]
             basis = f"{fig.fraction}（{m.numerator} / {m.denominator}）" if fig.code != "composite" else \
-                "0.30×响应率 + 0.35×解决率 + 0.35×满意率（权重见 metrics.toml）"
+                f"{composite_basis(load_options())}（权重见 metrics.toml）"
             typer.echo(f"{fig.label:　<6}{fig.percent:>8}  {basis}")
 
     _run(go)

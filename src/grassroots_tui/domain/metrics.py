@@ -262,6 +262,12 @@ def composite(items: Mapping[str, Figure], o: MetricOptions) -> Figure:
     return Figure("composite", label, round(points, 6), _num(round(total, 6)), round(points / total, 6))
 
 
+def composite_basis(o: MetricOptions) -> str:
+    """`加权：响应率 0.30 + 解决率 0.35 + 满意率 0.35`, from the configured weights."""
+    parts = [f"{METRIC_BY_CODE[code].label} {weight:.2f}" for code, weight in o.composite_weights.items()]
+    return "加权：" + " + ".join(parts)
+
+
 # ------------------------------------------------------------------ periods
 
 @dataclass(frozen=True)
@@ -312,5 +318,5 @@ def month_label(p: Period) -> str:
 
 
 __all__ = ["METRICS", "METRIC_BY_CODE", "RATE_CODES", "NO_DATA", "MetricDef", "MetricOptions", "ConcernFacts",
-           "Counts", "Figure", "Figures", "Period", "tally", "figures", "composite", "rate", "is_counted",
+           "Counts", "Figure", "Figures", "Period", "composite_basis", "tally", "figures", "composite", "rate", "is_counted",
            "is_followed_up", "closed_on_time", "month_label"]

@@ -100,6 +100,7 @@ class StatisticsScreen(Screen):
         self.figures: Figures | None = None
         self.groups: list[Group] = []
         self.trend: list[Group] = []
+        self.options = None  # metrics.toml, read by the worker
         self._generation = 0
         self.loads = 0  # completed loads (figures + lower pane), for tests
 
@@ -227,6 +228,7 @@ class StatisticsScreen(Screen):
 
         try:
             options = metrics.load_options()
+            self.options = options
             if not lower_only:
                 figs = metrics.period_figures(ws, period, options)
                 self.app.call_from_thread(self._show_figures, generation, figs)
@@ -267,6 +269,9 @@ class StatisticsScreen(Screen):
         from grassroots_tui.domain.metrics import METRIC_BY_CODE
 
         self.figures = figs
+        # Compact (the column must fit 80 cells): 权重 响应0.30 解决0.35 满意0.35
+        basis = "权重 " + " ".join(f"{METRIC_BY_CODE[c].label[:2]}{w:.2f}"
+                                 for c, w in (self.options.composite_weights.items() if self.options else ()))
         p = self.period
         assert p is not None
         self.query_one("#stats-period", Static).update(self._period_line(p, figs.counts.counted))
@@ -275,7 +280,7 @@ class StatisticsScreen(Screen):
         table.clear()
         for fig in figs:
             m = METRIC_BY_CODE[fig.code]
-            meaning = f"{m.numerator} / {m.denominator}" if fig.code != "composite" else "加权：响应、解决、满意"
+            meaning = f"{m.numerator} / {m.denominator}" if fig.code != "composite" else basis
             table.add_row(Text(fig.label), _percent(fig), Text(fig.fraction, justify="right"), Text(meaning),
                           key=fig.code)
         if 0 <= cursor < table.row_count:
