@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, literal, or_, select, text, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from grassroots_tui.domain import pipeline
@@ -592,7 +592,7 @@ def describe(q: LedgerQuery, choices: FilterChoices | None = None) -> str:
     if q.due_soon:
         parts.append("将到期")
     if q.received_from or q.received_to:
-        parts.append(f"受理：{q.received_from or '…'}至{q.received_to or '…'}".replace("…", ""))
+        parts.append(f"受理：{q.received_from or ''}至{q.received_to or ''}")
     if q.text.strip():
         parts.append(f"文字：{q.text.strip()}")
     parts.append(f"按{SORTS.get(q.sort, q.sort)}排序")
@@ -785,7 +785,7 @@ def board(ws: Workspace, per_column: int = 8, query: LedgerQuery | None = None) 
     """看板: one column a live state with its count, overdue count and the most urgent rows."""
     now = ws.now()
     base = _conditions(ws, replace(query, statuses=(), sort="received"), now) if query else []
-    out = []
+    heads: list[tuple[Status, int, int, int, list[int]]] = []
     with ws.read() as s:
         for st in (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED,
                    Status.AWAITING_FOLLOWUP):
@@ -796,12 +796,12 @@ def board(ws: Workspace, per_column: int = 8, query: LedgerQuery | None = None) 
                 .select_from(Concern.__table__).where(*where)).one()
             order = ((C.due_at.asc(), C.id.asc()) if st.value in CLOCKED else (C.id.desc(),))
             ids = [r[0] for r in s.execute(select(C.id).where(*where).order_by(*order).limit(per_column))]
-            out.append(BoardColumn(st.value, st.label, int(n or 0), int(late or 0), int(soon or 0), []))
-            out[-1] = replace(out[-1], rows=ids)  # type: ignore[arg-type]
-    return [replace(col, rows=rows_by_id(ws, col.rows, now)) for col in out]  # type: ignore[arg-type]
+            heads.append((st, int(n or 0), int(late or 0), int(soon or 0), ids))
+    return [BoardColumn(st.value, st.label, n, late, soon, rows_by_id(ws, ids, now))
+            for st, n, late, soon, ids in heads]
 
 
 __all__ = ["VIEWS", "SORTS", "LedgerQuery", "LedgerRow", "Ledger", "FilterChoices", "Choice", "filter_choices",
            "describe", "concern_detail", "ConcernDetail", "batch_act", "BatchResult", "export_rows", "board",
            "BoardColumn", "sync_search_index", "rebuild_search_index", "matches", "search_fields",
-           "on_time_figure", "default_unit_for", "tuple_"]
+           "on_time_figure", "default_unit_for"]

@@ -26,9 +26,6 @@ from grassroots_tui.tui.widgets.top_bar import TopBar
 if TYPE_CHECKING:
     from grassroots_tui.services.ledger import ConcernDetail
 
-CHANNEL_LABELS: dict[str, str] = {}
-
-
 def _t(value) -> str:  # noqa: ANN001
     return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
