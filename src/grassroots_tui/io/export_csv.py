@@ -12,12 +12,18 @@ from grassroots_tui.io.export_common import COLUMNS, Progress, ledger_row, repor
 ENCODING = "utf-8-sig"
 
 
+# Excel runs a cell that starts with one of these as a formula (CSV injection, OWASP):
+# such text gets a leading apostrophe, which Excel shows as plain text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_csv(path: Path, records: Iterable[dict], total: int, progress: Progress | None = None) -> int:

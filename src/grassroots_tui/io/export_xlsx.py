@@ -28,10 +28,23 @@ DATETIME_WIDTH = 17
 
 
 def _excel(value: Any) -> Any:
-    """openpyxl refuses aware datetimes: write the committee's local time."""
+    """openpyxl refuses aware datetimes (write the committee's local time) and control characters."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def _text_cell(sheet, value: str):  # noqa: ANN001, ANN202
+    """A resident's `=...` stays text: openpyxl would otherwise write it as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _width(values: Iterable[Any], kind: str) -> float:
@@ -42,7 +55,7 @@ def _width(values: Iterable[Any], kind: str) -> float:
 
 
 def write_xlsx(path: Path, records: Iterable[dict], total: int, report, meta: dict,  # noqa: ANN001
-               progress: Progress | None = None) -> int:
+               progress: Progress | None = None, *, figures: bool = True) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -73,6 +86,9 @@ def write_xlsx(path: Path, records: Iterable[dict], total: int, report, meta: di
 
     def emit(row: dict) -> None:
         values: list[Any] = [_excel(row[c.key]) for c in COLUMNS]
+        for i, v in enumerate(values):
+            if isinstance(v, str) and v.startswith("="):
+                values[i] = _text_cell(sheet, v)
         for i in date_cols:
             if values[i] is not None:
                 cell = WriteOnlyCell(sheet, value=values[i])
@@ -89,7 +105,8 @@ def write_xlsx(path: Path, records: Iterable[dict], total: int, report, meta: di
         written += 1
         report_progress(progress, written, total)
 
-    _figures_sheet(wb, report, meta, header_cell)
+    if figures:
+        _figures_sheet(wb, report, meta, header_cell)
     wb.save(path)
     if progress is not None:
         progress(written, max(total, written))
