@@ -412,8 +412,6 @@ class BehindScreen(Screen):
         title.append(f"  {'分子' if self.part == 'numerator' else '分母'}：{what}")
         if total is not None:
             title.append(f"（{total} 件）")
-        if self.metric != "composite":
-            title.append("  Ctrl+T 切换分子/分母", style="dim")
         return title
 
     def _fetch(self, offset: int, limit: int) -> list:
