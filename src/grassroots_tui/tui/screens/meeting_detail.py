@@ -38,7 +38,7 @@ class ItemRow:
 
 class MeetingItemsTable(CroppedTable):
     COLUMNS = (
-        Column("kind", "类别", 9),
+        Column("kind", "类别", 10),
         Column("reference", "编号", 14, min_total=90),
         Column("text", "内容", 0),
         Column("status", "状态", 14),
