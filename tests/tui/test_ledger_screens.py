@@ -36,7 +36,8 @@ async def open_ledger(app, pilot) -> LedgerScreen:  # noqa: ANN001
     app.push_screen(screen)
     await wait_for(pilot, lambda: app.screen is screen and screen.query("#ledger-table"))
     table = screen.table
-    await wait_for(pilot, lambda: table.is_idle and table.current_row is not None)
+    await wait_for(pilot, lambda: table.is_idle and table.current_row is not None
+                   and f"共 {table.row_count} 件" in screen_text(app))
     return screen
 
 
@@ -161,8 +162,9 @@ async def test_walks_a_concern_from_dispatch_to_closed(known_path, make_app) -> 
         assert "已办结" in text and "超期（首次反馈 10-20 10:00" in text
 
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen and screen.table.is_idle)
-        assert screen.table.current_row.reference == ref and screen.table.current_row.status == "closed"
+        await wait_for(pilot, lambda: app.screen is screen and screen.table.is_idle
+                       and screen.table.current_row is not None and screen.table.current_row.status == "closed")
+        assert screen.table.current_row.reference == ref
 
 
 async def test_a_second_clerk_is_refused_and_sees_the_fresh_state(known_path, make_app) -> None:  # noqa: ANN001
@@ -217,8 +219,9 @@ async def test_batch_dispatch_and_the_board(known_path, make_app) -> None:  # no
         await pilot.press("ctrl+t", "f8")
         await wait_for(pilot, lambda: "已标记 2 件" in screen_text(app))
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: "已派单 2 件" in screen_text(app) and screen.table.is_idle)
-        assert screen.total == waiting - 2 and not screen.table.marked_keys
+        await wait_for(pilot, lambda: "已派单 2 件" in screen_text(app) and screen.table.is_idle
+                       and screen.total == waiting - 2)
+        assert not screen.table.marked_keys
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.loads > 0)
         text = screen_text(app)
