@@ -146,6 +146,8 @@ class MeetingsScreen(Screen):
         self._ws = getattr(self.app, "ws", None)
         self.query_one(PagedTable).focus()
         self._retitle()
+        if self._ws is not None and getattr(self.app, "clerk", None) is not None:
+            self._close_loops(self._ws, self.app.clerk.id)
         if self._ws is None and hasattr(self.app, "clerk_name"):
             # Opened before the database finished opening: load once it has.
             self.watch(self.app, "clerk_name", self._workspace_ready, init=False)
@@ -201,6 +203,18 @@ class MeetingsScreen(Screen):
         self._ws = getattr(self.app, "ws", None)
         self.query_one(PagedTable).reload(keep_cursor=True)
         self._load_grid()
+        if self._ws is not None and getattr(self.app, "clerk", None) is not None:
+            self._close_loops(self._ws, self.app.clerk.id)
+
+    @work(thread=True, exclusive=True, group="meetings-loop", exit_on_error=False)
+    def _close_loops(self, ws: Any, actor_id: int) -> None:
+        """Action items closed in the ledger (F3) also send their concerns to 待回访."""
+        from grassroots_tui.services.meetings import close_the_loop
+
+        moved = close_the_loop(ws, actor_id)
+        if moved:
+            self.app.call_from_thread(self.notify, f"议定事项已全部办结，{'、'.join(moved)} 转入待回访。",
+                                      markup=False)
 
     def watch_view(self) -> None:
         self._retitle()
