@@ -160,8 +160,22 @@ def test_action_closed_from_the_ledger_is_picked_up(ws, clerk_id, now) -> None: 
     for req in (Request(Action.REPORT, note="已清理"),
                 Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED)):
         cs.act(ws, clerk_id, a.concern_reference, req)
-    assert ms.close_the_loop(ws, clerk_id) == [refs[0]]
+    # Closing the last action item from the ledger moves the agenda concern in the same transaction.
+    moved = cs.get_concern(ws, refs[0])
+    assert moved.status == "awaiting_followup"
+    assert moved.events[-1].action == "resolve"
+    assert cs.get_concern(ws, refs[1]).status == "in_progress"  # not on the agenda
     assert ms.close_the_loop(ws, clerk_id) == []
+
+
+def test_agenda_action_from_the_pipeline_also_creates_the_agenda_item(ws, clerk_id, now) -> None:  # noqa: ANN001
+    refs = two_concerns(ws, clerk_id)
+    meeting = ms.schedule_meeting(ws, clerk_id, draft(notice_date=date(2026, 11, 20))).meeting
+    v = cs.act(ws, clerk_id, refs[1], Request(Action.AGENDA, meeting_ref=meeting.reference.lower()))
+    assert v.status == "in_progress" and v.events[-1].action == "agenda"
+    assert [a.title for a in ms.get_meeting(ws, meeting.reference).agenda] == ["楼道杂物挡住消防通道"]
+    with pytest.raises(DomainError, match="已在本次会议"):
+        cs.act(ws, clerk_id, refs[1], Request(Action.AGENDA, meeting_ref=meeting.reference))
 
 
 def test_talk_meetings_do_not_vote_and_resolve_by_hand_is_refused(ws, clerk_id, now) -> None:  # noqa: ANN001

@@ -305,18 +305,28 @@ def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
     at = (at or ws.now()).astimezone(ws.tz)
     if request.action is Action.RESOLVE:
         raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
+    if request.action is Action.AGENDA:
+        # 上会 also creates the meeting's agenda item: one use case, owned by the meetings service.
+        from grassroots_tui.services.meetings import add_agenda_concern
+
+        if not (request.meeting_ref or "").strip():
+            raise DomainError("上会需要选择会议。", "meeting")
+        if expected_version is not None and get_concern(ws, reference, with_events=False).version != expected_version:
+            raise StaleVersion(f"{normalise_reference(reference)} 刚被其他人修改过，请刷新后查看最新状态再操作。",
+                               "version")
+        add_agenda_concern(ws, actor_id, normalise_reference(request.meeting_ref or ""), reference, at=at)
+        return get_concern(ws, reference)
     with ws.write() as s:
         concern = _load(s, reference)
         if expected_version is not None and concern.version != expected_version:
             raise StaleVersion(f"{concern.reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
-        meeting_id = None
-        if request.action is Action.AGENDA:
-            meeting = s.exec(select(Meeting).where(Meeting.reference == normalise_reference(request.meeting_ref or ""))).first()
-            if meeting is None:
-                raise NotFound(f"找不到会议 {request.meeting_ref}。", "meeting")
-            meeting_id = meeting.id
         change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
-        apply_change(s, concern, change, actor_id, at, expected_version, meeting_id)
+        apply_change(s, concern, change, actor_id, at, expected_version)
+        if concern.kind == ConcernKind.ACTION_ITEM.value and change.to_status is Status.CLOSED:
+            # The last action item of a resolution done: its concerns move to follow-up, same transaction.
+            from grassroots_tui.services.meetings import _close_the_loop
+
+            _close_the_loop(s, ws, actor_id, at)
         ref = concern.reference
     return get_concern(ws, ref)
 
