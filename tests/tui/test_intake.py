@@ -180,3 +180,19 @@ async def test_hostile_text_stored_verbatim_and_shown_literally(known_path, make
         text = screen_text(app)
         assert "[red]王五[/red]" in text and "[red]危险[/red] [link=https://x.example]点我[/link]" in text
         assert "\x1b" not in text and "😀" in text
+
+
+async def test_esc_first_closes_the_suggestions(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        lookup = screen.query_one("#resident")
+        await pilot.press(*"zs")
+        await wait_for(pilot, lambda: lookup.has_class("-open"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not lookup.has_class("-open"))
+        assert app.screen is screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DiscardDialog")
+        await pilot.press("escape")  # Esc again: discard and go back
+        await wait_for(pilot, lambda: app.screen.name == "dashboard")

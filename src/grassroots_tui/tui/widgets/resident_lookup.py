@@ -107,7 +107,16 @@ class ResidentLookup(Vertical):
     BINDINGS = [
         Binding("down", "move(1)", "下一个", show=False, id="lookup_down", tooltip="选择下一个候选居民"),
         Binding("up", "move(-1)", "上一个", show=False, id="lookup_up", tooltip="选择上一个候选居民"),
+        Binding("escape", "close_list", "收起", show=False, id="lookup_close", tooltip="收起候选列表"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_list":
+            return self.has_class("-open")  # otherwise Esc goes on to the screen
+        return True
+
+    def action_close_list(self) -> None:
+        self.set_class(False, "-open")
 
     class Chosen(Message):
         """The clerk took a suggestion with Enter (or a click)."""
