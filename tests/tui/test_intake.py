@@ -196,3 +196,20 @@ async def test_esc_first_closes_the_suggestions(known_path, make_app) -> None:  
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DiscardDialog")
         await pilot.press("escape")  # Esc again: discard and go back
         await wait_for(pilot, lambda: app.screen.name == "dashboard")
+
+
+async def test_repeat_warning_can_open_the_old_concern_and_come_back(known_path, make_app) -> None:  # noqa: ANN001
+    r = _add_resident(known_path, name="张三丰", phone="13812345678", address="3-2-301")
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        from grassroots_tui.services.intake import IntakeDraft, save_intake
+
+        first = save_intake(app.ws, app.clerk.id, IntakeDraft(summary="卫生间漏水", category="0801", resident_id=r.id))
+        await pilot.press(*"5678", "enter", *"0801", "enter", *"还在漏", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatDialog")
+        await pilot.press("3")
+        await wait_for(pilot, lambda: getattr(app.screen, "reference", None) == first.concern.reference)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.saved is None and screen.query_one("#summary").value == "还在漏"

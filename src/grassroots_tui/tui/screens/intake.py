@@ -132,7 +132,8 @@ class RepeatDialog(ModalScreen["tuple[str, str] | None"]):
     BINDINGS = [
         Binding("1", "choose('link')", "标为重复并保存", id="repeat_link", tooltip="把新诉求关联为所选旧诉求的重复诉求并保存"),
         Binding("2", "choose('new')", "仍作新诉求保存", id="repeat_new", tooltip="不关联，作为新诉求保存"),
-        Binding("3,enter", "choose('open')", "查看旧诉求", id="repeat_open", tooltip="查看所选旧诉求（不保存新诉求）"),
+        Binding("3,enter", "choose('open')", "打开旧诉求", id="repeat_open",
+                tooltip="打开所选旧诉求的详情，可在那里办理（新诉求不保存，表单保留）"),
         Binding("escape", "cancel", "返回修改", id="repeat_cancel", tooltip="回到表单"),
     ]
     DEFAULT_CSS = """
@@ -161,7 +162,7 @@ class RepeatDialog(ModalScreen["tuple[str, str] | None"]):
                     label.append(c.resident_name, style="dim")
                 options.append(Option(safe(label), id=c.reference))
             yield OptionList(*options, id="repeat-list")
-            yield Static(Text("1 标为重复并保存   2 仍作为新诉求保存   3/Enter 查看旧诉求   Esc 返回修改"),
+            yield Static(Text("1 标为重复并保存   2 仍作为新诉求保存   3/Enter 打开旧诉求   Esc 返回修改"),
                          classes="hint")
 
     def on_mount(self) -> None:
@@ -671,13 +672,22 @@ class IntakeScreen(Screen):
             what, reference = answer
             if what == "open":
                 self.saving = False
-                self._peek(self.ws, reference)
+                self.open_concern(reference)
                 return
             if what == "link":
                 draft.repeat_of = reference
             self._save(self.ws, self.app.clerk.id, draft, and_next, False)
 
         self.app.push_screen(RepeatDialog(repeats), chosen)
+
+    def open_concern(self, reference: str) -> None:
+        """The old concern in the ledger's detail screen (its actions too); Esc comes back here."""
+        try:
+            from grassroots_tui.tui.screens.concern_detail import ConcernDetailScreen
+        except ImportError:
+            self._peek(self.ws, reference)
+        else:
+            self.app.push_screen(ConcernDetailScreen(reference))
 
     @work(thread=True, group="intake-peek", exit_on_error=False)
     def _peek(self, ws, reference: str) -> None:  # noqa: ANN001
