@@ -139,3 +139,32 @@ async def test_import_from_the_screen_reports_rows_and_then_imports(known_path, 
         await wait_for(pilot, lambda: dialog.report is not None and dialog.report.ok)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen and screen.table.row_count == before + 2)
+
+
+async def test_edit_form_joins_a_household_with_the_lookup_and_sets_the_next_visit(known_path, make_app) -> None:  # noqa: ANN001
+    from grassroots_tui.store.models import Resident
+    from grassroots_tui.tui.screens.resident_form import ResidentForm
+
+    _seed(known_path)
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press(*"lisi", "enter")
+        await wait_for(pilot, lambda: screen.detail is not None and screen.detail.view.name == "李四")
+        await pilot.press("enter")  # Enter on a resident edits it
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentForm) and app.screen.loaded)
+        form = app.screen
+        form.query_one("#next_visit_due").value = "２０２６／１１／０２"
+        form.query_one("#lookup-input").focus()
+        await pilot.press(*"zsf", "enter")
+        await wait_for(pilot, lambda: form.household_of is not None)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        with app.ws.read() as s:
+            li = s.exec(select(Resident).where(Resident.name == "李四")).one()
+            zhang = s.exec(select(Resident).where(Resident.name == "张三丰")).one()
+        assert li.household_id is not None and li.household_id == zhang.household_id
+        assert li.next_visit_due.isoformat() == "2026-11-02"
+        await wait_for(pilot, lambda: screen.detail is not None and screen.detail.household)
+        await pilot.pause()
+        assert "同户成员" in screen_text(app) and "张三丰" in screen_text(app)

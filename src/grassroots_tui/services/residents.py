@@ -46,6 +46,7 @@ class ResidentDraft:
     residence_type: str = ""
     tenure: str = ""
     household_of: int | None = None  # join this resident's household (created at their address)
+    next_visit_due: date | str | None = None  # date, or typed text such as 2026-10-20 (full width too)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class PreparedResident:
     household_of: int | None
     keep_phone: bool = False
     keep_id: bool = False
+    next_visit_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,13 @@ def prepare_resident(draft: ResidentDraft) -> PreparedResident:
         raise DomainError("小区名称不能超过50个字。", "estate")
     notes = check_text(draft.notes, "备注", "notes", limit=5000)
     grid = nfkc(draft.grid) or None
+    visit = draft.next_visit_due
+    if isinstance(visit, str):
+        raw = nfkc(visit).replace("/", "-").replace(".", "-")
+        try:
+            visit = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise DomainError("下次走访日期请写成 年-月-日，如 2026-10-20。", "next_visit_due") from None
     return PreparedResident(
         name=name, phone=phone, id_type=id_type, id_number=number, sex=sex, birth_date=birth,
         estate=address.estate, building=address.building, unit_no=address.unit, room=address.room, grid=grid,
@@ -186,7 +195,7 @@ def prepare_resident(draft: ResidentDraft) -> PreparedResident:
                                                                           "relation_to_head", limit=20),
         residence_type=check_text(draft.residence_type, "居住类型", "residence_type", limit=20),
         tenure=check_text(draft.tenure, "住房性质", "tenure", limit=20), household_of=draft.household_of,
-        keep_phone=keep_phone, keep_id=keep_id,
+        keep_phone=keep_phone, keep_id=keep_id, next_visit_due=visit,
     )
 
 
@@ -235,7 +244,8 @@ def insert_resident(s: Session, ws: Workspace, p: PreparedResident) -> Resident:
         sex=p.sex, birth_date=p.birth_date, id_type=p.id_type, id_number=p.id_number, phone=p.phone,
         phone_tail=p.phone[-4:] if p.phone else "", estate=p.estate, building=p.building,
         unit_no=p.unit_no, room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
-        residence_type=p.residence_type, tenure=p.tenure, created_at=now, updated_at=now,
+        residence_type=p.residence_type, tenure=p.tenure, next_visit_due=p.next_visit_due,
+        created_at=now, updated_at=now,
     )
     s.add(resident)
     s.flush()
@@ -280,7 +290,7 @@ def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: Resid
             sex=sex, birth_date=birth, id_type=p.id_type, id_number=number, phone=phone,
             phone_tail=phone[-4:] if phone else "", estate=p.estate, building=p.building, unit_no=p.unit_no,
             room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
-            residence_type=p.residence_type, tenure=p.tenure,
+            residence_type=p.residence_type, tenure=p.tenure, next_visit_due=p.next_visit_due,
             household_id=_household(s, p.household_of, r), updated_at=ws.now(), version=r.version + 1,
         )
         result = s.execute(update(Resident).where(Resident.id == r.id, Resident.version == r.version).values(**values))

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, safe
+
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentDetail, ResidentView
 
@@ -30,8 +32,9 @@ FIELDS = (  # input id, label, placeholder
     ("tags", "标签", "用顿号分开：独居老人、党员"),
     ("relation_to_head", "与户主关系", "户主、配偶、子女…"),
     ("residence_type", "居住类型", "户籍、流动、境外"),
+    ("next_visit_due", "下次走访", "年-月-日，如 2026-10-20"),
 )
-ERROR_FOR = {"household_of": "name", "tenure": "residence_type", "version": "name", "resident": "name"}
+ERROR_FOR = {"household_of": "household_of", "tenure": "residence_type", "version": "name", "resident": "name"}
 
 
 class FormRow(Horizontal):
@@ -62,7 +65,8 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
     ResidentForm .field-error { color: $error; padding-left: 11; display: none; height: auto; }
     ResidentForm .field-error.-shown { display: block; }
     ResidentForm #form-title { text-style: bold; }
-    ResidentForm #form-hint { color: $text-muted; }
+    ResidentForm #form-hint, ResidentForm .hint { color: $text-muted; }
+    ResidentForm .hint { padding-left: 11; height: auto; }
     """
 
     def __init__(self, resident_id: int | None = None) -> None:
@@ -71,6 +75,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         self.version: int | None = None
         self.saving = False
         self.loaded = resident_id is None
+        self.household_of: int | None = None
 
     def compose(self) -> ComposeResult:
         from grassroots_tui.domain.validation import ID_TYPES
@@ -88,6 +93,10 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
             for field_id, label, placeholder in FIELDS[1:]:
                 yield FormRow(label, Input(id=field_id, compact=True, placeholder=placeholder, classes="field"))
                 yield Static("", id=f"{field_id}-error", classes="field-error", markup=False)
+            yield FormRow("同户居民", ResidentLookup(id="household", classes="field",
+                                                   placeholder="查找同住一户的居民（可不填）"))
+            yield Static("", id="household-note", classes="hint", markup=False)
+            yield Static("", id="household_of-error", classes="field-error", markup=False)
             yield FormRow("备注", TextArea(id="notes", classes="field"))
             yield Static("", id="notes-error", classes="field-error", markup=False)
             yield Static("", id="form-error", classes="field-error", markup=False)
@@ -118,9 +127,26 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         self.query_one("#sex", Select).value = v.sex if v.sex in ("男", "女") else ""
         self.query_one("#id_type", Select).value = d.id_type
         self.query_one("#notes", TextArea).text = d.notes
+        if d.next_visit_due:
+            self.query_one("#next_visit_due", Input).value = d.next_visit_due.isoformat()
+        if d.household:
+            names = "、".join(m.name for m in d.household[:5])
+            self.query_one("#household-note", Static).update(safe(Text(f"现同户：{names}")))
         self.loaded = True
 
-    @on(Input.Submitted)
+    @on(ResidentLookup.Chosen, "#household")
+    def _household_chosen(self, event: ResidentLookup.Chosen) -> None:
+        event.stop()
+        if event.resident is None:
+            return
+        self.household_of = event.resident.id
+        line = Text("保存后与 ")
+        line.append(event.resident.name)
+        line.append(" 同户")
+        self.query_one("#household-note", Static).update(safe(line))
+        self.query_one("#notes", TextArea).focus()
+
+    @on(Input.Submitted, ".field")
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
@@ -140,6 +166,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
             estate=value("estate"), address=value("address"), grid=value("grid") or None,
             tags=(value("tags"),), relation_to_head=value("relation_to_head"),
             residence_type=value("residence_type"), notes=self.query_one("#notes", TextArea).text,
+            next_visit_due=value("next_visit_due"), household_of=self.household_of,
         )
 
     def action_save(self) -> None:

@@ -70,6 +70,8 @@ def detail_text(d: ResidentDetail, revealed: Revealed | None = None) -> Text:
         if value:
             t.append(f"\n{label}：")
             t.append(value)
+    if d.next_visit_due:
+        t.append(f"\n下次走访：{d.next_visit_due:%Y-%m-%d}")
     if v.tags:
         t.append("\n标签：")
         t.append("、".join(v.tags))
