@@ -147,3 +147,18 @@ def test_cli_import_and_template(tmp_path) -> None:  # noqa: ANN001
     assert '"imported": 2' in out.output
     out = runner.invoke(app, ["resident", "import", str(path), "--db", str(db)])
     assert out.exit_code == 1 and "重复" in out.output and "未导入" in out.output
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".txt"]))
+def test_arbitrary_bytes_are_refused_in_chinese_or_imported_whole(ws, clerk_id, tmp_path_factory, data, suffix) -> None:  # noqa: ANN001
+    path = tmp_path_factory.mktemp("b") / f"f{suffix}"
+    path.write_bytes("姓名,电话\n".encode() + data if suffix != ".xlsx" else data)
+    before = _count(ws)
+    try:
+        report = import_residents(ws, clerk_id, path)
+    except DomainError as exc:
+        assert exc.message and _count(ws) == before
+    else:
+        assert _count(ws) == before + report.imported
+        assert report.ok or report.imported == 0
