@@ -247,3 +247,14 @@ def test_a_long_queue_is_rebuilt_in_bulk(ledger_ws, monkeypatch) -> None:  # noq
     assert found(ws, "漏") == scan(ws, "漏") != set()
     with ws.read() as s:
         assert s.execute(text("SELECT count(*) FROM concern_search_dirty")).scalar() == 0
+
+
+def test_detail_links_repeats_and_merged_duplicates(ledger_ws, clerk_id) -> None:  # noqa: ANN001
+    ws = ledger_ws
+    first, dup = [r.reference for r in Ledger(ws, LedgerQuery(view="undispatched")).page(0, 2)]
+    repeat = log_concern(ws, clerk_id, ConcernDraft(summary="又漏水了", category="0801", repeat_of=first)).reference
+    act(ws, clerk_id, dup, Request(Action.MERGE, merge_into=first, note="同一件事"))
+    links = {(link.relation, link.reference) for link in ledger.concern_detail(ws, first).links}
+    assert links == {("重复诉求", repeat), ("合并来源", dup)}
+    assert {(link.relation, link.reference) for link in ledger.concern_detail(ws, dup).links} == {("已并入", first)}
+    assert {(link.relation, link.reference) for link in ledger.concern_detail(ws, repeat).links} == {("原诉求", first)}
