@@ -168,6 +168,10 @@ class GrassrootsApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.ws is not None:
+            # The daily safety copy (one file a day, rotated); it never raises.
+            from grassroots_tui.services.backup import auto_backup
+
+            auto_backup(self.ws)
             self.ws.close()
 
     # ------------------------------------------------------------------ navigation
