@@ -213,3 +213,19 @@ async def test_repeat_warning_can_open_the_old_concern_and_come_back(known_path,
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         assert screen.saved is None and screen.query_one("#summary").value == "还在漏"
+
+
+async def test_f_keys_ask_before_leaving_unsaved_text(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press("tab", "tab", *"写了一半")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DiscardDialog")
+        await pilot.press("enter")  # keep editing
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.query_one("#summary").value == "写了一半"
+        footer = screen_text(app).splitlines()[-1]
+        assert all(key in footer for key in ("^S", "^N", "Esc"))
+        await pilot.press("f5", "1")  # leave for the register after all
+        await wait_for(pilot, lambda: app.screen.name == "residents")

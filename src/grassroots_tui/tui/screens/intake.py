@@ -119,7 +119,7 @@ class DiscardDialog(ModalScreen[bool]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("有未保存的内容。\n\n", "bold"), "再按 Esc（或 1）放弃并返回工作台；\n",
+        yield Static(Text.assemble(("有未保存的内容。\n\n", "bold"), "再按 Esc（或 1）放弃并离开；\n",
                                    "按 Enter（或 2）继续编辑。"))
 
     def action_choose(self, discard: bool) -> None:
@@ -241,6 +241,12 @@ class IntakeScreen(Screen):
         Binding("ctrl+n", "save(True)", "保存并登记下一件", id="intake_save_next",
                 tooltip="保存诉求并清空表单，接着登记下一位居民（已保存时直接开始新表单）"),
         Binding("escape", "back", "返回", id="intake_back", tooltip="回到工作台；有未保存的内容时先询问"),
+        # The app's F-keys replace this screen: with unsaved text, ask first (same labels as the app's).
+        Binding("f1", "leave('help')", "帮助", id="intake_leave_help", tooltip="列出当前屏幕可用的按键和说明"),
+        Binding("f3", "leave('concerns')", "台账", id="intake_leave_concerns", tooltip="诉求台账（有未保存的内容时先询问）"),
+        Binding("f4", "leave('meetings')", "议事", id="intake_leave_meetings", tooltip="议事协商（有未保存的内容时先询问）"),
+        Binding("f5", "leave('residents')", "居民", id="intake_leave_residents", tooltip="居民台账（有未保存的内容时先询问）"),
+        Binding("f6", "leave('statistics')", "统计", id="intake_leave_statistics", tooltip="统计分析（有未保存的内容时先询问）"),
     ]
 
     DEFAULT_CSS = """
@@ -746,12 +752,21 @@ class IntakeScreen(Screen):
     # ------------------------------------------------------------------ leaving
 
     def action_back(self) -> None:
+        self._leave_then(self.app.action_dashboard)
+
+    def action_leave(self, target: str) -> None:
+        if target == "help":
+            self._leave_then(self.app.action_help)
+        else:
+            self._leave_then(lambda: self.app.action_open_section(target))
+
+    def _leave_then(self, go) -> None:  # noqa: ANN001
         if not self.is_dirty():
-            self.app.action_dashboard()
+            go()
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.app.action_dashboard()
+                go()
 
         self.app.push_screen(DiscardDialog(), answered)

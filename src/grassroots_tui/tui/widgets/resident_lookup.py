@@ -116,6 +116,7 @@ class ResidentLookup(Vertical):
         return True
 
     def action_close_list(self) -> None:
+        self._taken_for = self.input.value  # an answer still on its way must not reopen it
         self.set_class(False, "-open")
 
     class Chosen(Message):
