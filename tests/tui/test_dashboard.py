@@ -148,3 +148,18 @@ async def test_wide_terminal_puts_the_two_deadline_lists_side_by_side(known_path
         assert overdue.y == soon.y and soon.x >= overdue.right
         text = screen_text(app)
         assert "SQ-2026-000001" in text and "SQ-2026-000002" in text
+
+
+async def test_enter_on_an_overdue_row_opens_that_concern(known_path: Path, make_app) -> None:  # noqa: ANN001
+    from grassroots_tui.tui.screens.concern_detail import ConcernDetailScreen
+
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app))
+        app.screen.query_one("#overdue").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConcernDetailScreen))
+        assert app.screen.reference == "SQ-2026-000001"
+        await wait_for(pilot, lambda: "SQ-2026-000001" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))

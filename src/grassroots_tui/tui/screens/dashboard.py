@@ -190,4 +190,13 @@ class DashboardScreen(Screen):
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         reference = event.row_key.value or ""
-        self.notify(f"{reference}：诉求详情页面尚未完成（计划中），可在 F3 台账查看。", markup=False)
+        if not reference or self.app.ws is None:
+            return
+        if isinstance(event.data_table, MeetingTable):
+            from grassroots_tui.tui.screens.meeting_detail import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(reference))
+        else:
+            from grassroots_tui.tui.screens.concern_detail import ConcernDetailScreen
+
+            self.app.push_screen(ConcernDetailScreen(reference))
