@@ -105,3 +105,15 @@ def test_arbitrary_text_never_crashes_nor_half_writes(ws, clerk_id, summary, nam
     else:
         assert result.concern.summary == summary.strip()
         assert (_count(ws, Resident), _count(ws, Concern)) == (before[0] + 1, before[1] + 1)
+
+
+def test_location_typed_over_the_residents_address(ws, clerk_id) -> None:  # noqa: ANN001
+    r = add_resident(ws, clerk_id, ResidentDraft(name="张三丰", address="3-2-301", estate="幸福里"))
+    shorthand = save_intake(ws, clerk_id, IntakeDraft(summary="楼道灯坏", category="0105", resident_id=r.id,
+                                                      location="和平苑 ５－１－１０１"))
+    assert shorthand.concern.location == "和平苑 5-1-101"
+    free = save_intake(ws, clerk_id, IntakeDraft(summary="垃圾堆放", category="0201", resident_id=r.id,
+                                                 location="小区东门垃圾站旁"))
+    assert free.concern.location == "小区东门垃圾站旁"  # not the resident's home
+    default = save_intake(ws, clerk_id, IntakeDraft(summary="电梯坏了", category="0103", resident_id=r.id))
+    assert default.concern.location == "幸福里 3-2-301"

@@ -241,8 +241,13 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
             repeat_of=draft.repeat_of, **location,
         ), session=s)
         reference = view.reference
+        concern = s.exec(select(Concern).where(Concern.reference == reference)).one()
+        if "location_text" in location:
+            # A place typed in words is where it happened, not the resident's home.
+            concern.estate = concern.building = concern.unit_no = concern.room = ""
+            s.add(concern)
+            s.flush()
         if handling != "none":
-            concern = s.exec(select(Concern).where(Concern.reference == reference)).one()
             request = pipeline.Request(
                 Action(handling), note=(draft.answer or "").strip() if handling == "answer" else "",
                 unit_code=nfkc(draft.unit).upper() or None,
