@@ -117,6 +117,8 @@ class ImportDialog(ModalScreen[int]):
             out.update(Text(message, style="bold red"))
             return
         self.imported += report.imported
+        bar = self.query_one(ProgressBar)
+        bar.update(total=bar.total or 100, progress=bar.total or 100)
         out.update(report_text(report))
 
     def action_close(self) -> None:
