@@ -93,3 +93,25 @@ def test_fit_pads_and_crops_in_cells() -> None:
     assert fit("楼上漏水严重", 5).plain == "楼上 " and cell_len(fit("楼上漏水严重", 5).plain) == 5
     assert fit("12", 4, "right").plain == "  12"
     assert fit("a\nb", 4).plain == "a b "
+
+
+async def test_reload_keeps_the_old_rows_on_screen_until_fresh_ones_land() -> None:
+    import time
+
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(PagedTable)
+        await wait_for(pilot, lambda: table.is_idle and "SQ-000000" in screen_text(app))
+        slow = app.fetch
+
+        def fetch(offset: int, limit: int) -> list[dict]:
+            time.sleep(0.3)
+            return slow(offset, limit)
+
+        table.fetch = fetch
+        table.reload(keep_cursor=True)
+        await pilot.pause(0.1)
+        assert not table.is_idle
+        assert "SQ-000000" in screen_text(app) and "读取中" not in screen_text(app)
+        assert table.current_row is None  # stale rows are shown, never handed out
+        await wait_for(pilot, lambda: table.is_idle and table.current_row is not None)

@@ -260,7 +260,11 @@ class PagedTable(ScrollView, can_focus=True):
         self.error = ""
         self.marked_rows: dict[Hashable, Any] = {}
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        # Pages from before a reload(keep_cursor=True): shown (never returned) until fresh ones land,
+        # so refreshing after an action does not flash "读取中".
+        self._stale: dict[int, list[Any]] = {}
         self._pending: set[int] = set()
+        self._initial: set[int] = set()
         self._generation = 0
         self._lock = threading.Lock()
         self._column_layout: tuple[int, list[tuple[Column, int]]] | None = None
@@ -297,6 +301,7 @@ class PagedTable(ScrollView, can_focus=True):
     def reload(self, *, keep_cursor: bool = True) -> None:
         """Forget the cached pages and read the count and the visible page again."""
         self._generation += 1
+        self._stale = dict(self._pages) if keep_cursor else {}
         self._pages.clear()
         self._pending.clear()
         self._highlight_sent = None
@@ -306,8 +311,10 @@ class PagedTable(ScrollView, can_focus=True):
         generation = self._generation
         first_page = self._first_visible_row() // self.page_size
         cursor_page = self.cursor_row // self.page_size
-        self._pending.add(-1)
-        self.run_worker(lambda: self._load_count(generation, {first_page, cursor_page}),
+        initial = {first_page, cursor_page}
+        self._initial = initial
+        self._pending.update({-1} | initial)  # read by the count worker, not fetched twice
+        self.run_worker(lambda: self._load_count(generation, initial),
                         thread=True, group="paged-table", exit_on_error=False)
 
     def move_cursor(self, index: int) -> None:
@@ -365,7 +372,7 @@ class PagedTable(ScrollView, can_focus=True):
     def _count_loaded(self, generation: int, total: int, pages: dict[int, list[Any]]) -> None:
         if generation != self._generation:
             return
-        self._pending.discard(-1)
+        self._pending -= {-1} | self._initial
         self.error = ""
         self.row_count = total
         self.loaded = True
@@ -383,7 +390,7 @@ class PagedTable(ScrollView, can_focus=True):
     def _count_failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
             return
-        self._pending.discard(-1)
+        self._pending.clear()
         self.error = message
         self.row_count = 0
         self.loaded = True
@@ -408,6 +415,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _store(self, page: int, rows: list[Any]) -> None:
+        self._stale.pop(page, None)
         self._pages[page] = rows
         self._pages.move_to_end(page)
         while len(self._pages) > self.cache_pages:
@@ -454,7 +462,7 @@ class PagedTable(ScrollView, can_focus=True):
             return self._header_strip(width)
         index = self._first_visible_row() + y - 1
         base = self.rich_style
-        if not self.loaded:
+        if not self.loaded and not self._stale:
             return self._message_strip(LOADING_TEXT if y == 1 else "", width, base)
         if self.error and (index >= self.row_count or self.get_row(index) is None):
             return self._message_strip(self.error if y == 1 else "", width, base)
@@ -463,6 +471,10 @@ class PagedTable(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, base)
         row = self.get_row(index)
+        if row is None:
+            page, offset = divmod(index, self.page_size)
+            stale = self._stale.get(page)
+            row = stale[offset] if stale is not None and offset < len(stale) else None
         self._prefetch_around(index)
         style = base
         if index % 2:
