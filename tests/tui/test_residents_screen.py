@@ -78,6 +78,20 @@ async def test_hostile_text_shows_literally_in_list_and_detail(known_path, make_
         assert text.count("[red]王五") >= 2 and "[red]王五[/red]" in text  # list (cropped) and detail
         assert "备注：[red]危险[/red]" in text and "[link=https://x.example]点我[/link]" in text
         assert "\x1b" not in text and "😀" in text  # the escape code is inert, not sent to the terminal
+        # The edit form shows the same text literally, and saving it unchanged keeps it verbatim.
+        from grassroots_tui.store.models import Resident
+        from grassroots_tui.tui.screens.resident_form import ResidentForm
+
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentForm) and app.screen.loaded)
+        await pilot.pause()
+        assert "[red]王五[/red]" in screen_text(app) and "[red]危险[/red]" in screen_text(app)
+        assert "\x1b" not in screen_text(app)  # shown as a visible symbol, not sent to the terminal
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        with app.ws.read() as s:
+            r = s.exec(select(Resident).where(Resident.phone == "13600002222")).one()
+        assert r.name == "[red]王五[/red]" and r.notes == NASTY_NOTE and r.version == 2
 
 
 async def test_add_then_edit_with_errors_beside_the_field(known_path, make_app) -> None:  # noqa: ANN001

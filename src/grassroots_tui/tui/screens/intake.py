@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.category_picker import CategoryPicker
 from grassroots_tui.tui.widgets.footer import KeyBar
-from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, safe
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, printable, safe
 from grassroots_tui.tui.widgets.text import crop
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
@@ -422,7 +422,7 @@ class IntakeScreen(Screen):
             self.resident = event.resident
             chosen.update(resident_line(event.resident))
             new_box.remove_class("-shown")
-            place = " ".join(p for p in (event.resident.estate, event.resident.address) if p)
+            place = printable(" ".join(p for p in (event.resident.estate, event.resident.address) if p))
             location = self.query_one("#location", Input)
             if not location.value.strip() or location.value == self.location_auto:
                 location.value = place

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
-from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, safe
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, printable, safe
 
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentDetail, ResidentView
@@ -76,6 +76,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         self.saving = False
         self.loaded = resident_id is None
         self.household_of: int | None = None
+        self._shown: dict[str, tuple[str, str]] = {}  # field -> (stored value, what the field shows)
 
     def compose(self) -> ComposeResult:
         from grassroots_tui.domain.validation import ID_TYPES
@@ -120,13 +121,20 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         values = {"name": v.name, "estate": v.estate, "address": v.address, "grid": v.grid or "",
                   "tags": "、".join(v.tags), "relation_to_head": d.relation_to_head,
                   "residence_type": d.residence_type}
+        values["notes"] = d.notes
         for field_id, value in values.items():
-            self.query_one(f"#{field_id}", Input).value = value
+            # Control characters (an ESC in imported notes) would reach the terminal from an Input or
+            # TextArea: show visible symbols, and send the original back when the field is untouched.
+            shown = printable(value)
+            self._shown[field_id] = (value, shown)
+            if field_id == "notes":
+                self.query_one("#notes", TextArea).text = shown
+            else:
+                self.query_one(f"#{field_id}", Input).value = shown
         self.query_one("#id_number", Input).placeholder = f"留空不修改（现为 {v.id_masked or '未填'}）"
         self.query_one("#phone", Input).placeholder = f"留空不修改（现为 {v.phone_masked or '未填'}）"
         self.query_one("#sex", Select).value = v.sex if v.sex in ("男", "女") else ""
         self.query_one("#id_type", Select).value = d.id_type
-        self.query_one("#notes", TextArea).text = d.notes
         if d.next_visit_due:
             self.query_one("#next_visit_due", Input).value = d.next_visit_due.isoformat()
         if d.household:
@@ -155,7 +163,12 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         from grassroots_tui.services.residents import ResidentDraft
 
         def value(field_id: str) -> str:
-            return self.query_one(f"#{field_id}", Input).value
+            if field_id == "notes":
+                typed = self.query_one("#notes", TextArea).text
+            else:
+                typed = self.query_one(f"#{field_id}", Input).value
+            original, shown = self._shown.get(field_id, (None, None))
+            return original if original is not None and typed == shown else typed
 
         editing = self.resident_id is not None
         return ResidentDraft(
@@ -165,7 +178,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
             phone=(value("phone") or None) if editing else value("phone"),
             estate=value("estate"), address=value("address"), grid=value("grid") or None,
             tags=(value("tags"),), relation_to_head=value("relation_to_head"),
-            residence_type=value("residence_type"), notes=self.query_one("#notes", TextArea).text,
+            residence_type=value("residence_type"), notes=value("notes"),
             next_visit_due=value("next_visit_due"), household_of=self.household_of,
         )
 
