@@ -7,11 +7,14 @@ from sqlmodel import select
 from conftest import screen_text, wait_for
 
 
-async def _open_intake(app, pilot):  # noqa: ANN001, ANN202
+async def _open_intake(app, pilot, key: str | None = None):  # noqa: ANN001, ANN202
     from grassroots_tui.tui.screens.intake import IntakeScreen
 
     await wait_for(pilot, lambda: app.ws is not None and app.clerk is not None)
-    app.push_screen(IntakeScreen())
+    if key:
+        await pilot.press(key)  # F2 from the dashboard, as the clerk does
+    else:
+        app.push_screen(IntakeScreen())
     await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
     await wait_for(pilot, lambda: any(p.categories for p in app.screen.query("#category")))
     await wait_for(pilot, lambda: app.screen.query_one("#lookup-input").has_focus)
@@ -44,7 +47,7 @@ async def test_shortest_path_f2_resident_category_summary_ctrl_s(known_path, mak
     _add_resident(known_path, name="张三丰", phone="13812345678", address="3-2-301", estate="幸福里")
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_intake(app, pilot)
+        screen = await _open_intake(app, pilot, "f2")
         await pilot.press(*"zsf", "enter")
         await wait_for(pilot, lambda: screen.resident is not None)
         assert screen.query_one("#category-input").has_focus
