@@ -184,6 +184,11 @@ class ConcernDetailScreen(ActionLauncher, Screen):
 
     def on_mount(self) -> None:
         self.reload()
+        self.set_interval(60, self._auto_refresh, name="detail-refresh")
+
+    def _auto_refresh(self) -> None:
+        if self.app.screen is self:
+            self.reload()
 
     # ------------------------------------------------------------------ loading
 

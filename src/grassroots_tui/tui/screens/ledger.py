@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from grassroots_tui.services.ledger import FilterChoices, Ledger, LedgerQuery, LedgerRow
 
 SEARCH_DEBOUNCE = 0.25
+AUTO_REFRESH_SECONDS = 60
 PAGE_SIZE = 100
 VIEW_KEYS = {"1": "today", "2": "undispatched", "3": "followup", "4": "parked", "5": "problem"}
 VIEW_LABELS = {"today": "今日待办", "undispatched": "待派单", "followup": "待回访", "parked": "挂账",
@@ -312,7 +313,13 @@ class LedgerScreen(ActionLauncher, Screen):
         self.table.focus()
         self.watch(self.app, "clerk_name", lambda _name: self._clerk_changed(), init=False)
         self.set_interval(0.2, self._wait_for_workspace, name="ledger-ws-wait")
+        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh, name="ledger-refresh")
         self._wait_for_workspace()
+
+    def _auto_refresh(self) -> None:
+        """Other clerks' changes and the passing time (overdue marks) show up without a key."""
+        if self.app.screen is self and self.ledger is not None and self.table.is_idle:
+            self.reload(keep_cursor=True)
 
     def _wait_for_workspace(self) -> None:
         ws = getattr(self.app, "ws", None)
