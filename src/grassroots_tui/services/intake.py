@@ -14,7 +14,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from grassroots_tui.domain import pipeline
-from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Outcome, Satisfaction, Status, Urgency
+from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Status, Urgency
 from grassroots_tui.domain.errors import DomainError, NotFound
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc, parse_address, parse_address_shorthand
@@ -259,5 +259,4 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
 
 
 __all__ = ["CategoryOption", "HANDLING_CHOICES", "IntakeDraft", "IntakeResult", "RepeatCandidate", "UnitOption",
-           "filter_categories", "find_repeats", "list_categories", "list_units", "save_intake", "Outcome",
-           "Satisfaction"]
+           "filter_categories", "find_repeats", "list_categories", "list_units", "save_intake"]
