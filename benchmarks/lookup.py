@@ -4,7 +4,8 @@
     python benchmarks/lookup.py /tmp/lookup.sqlite3 [--samples 150]
 
 For residents drawn at random from the database, every prefix a clerk types is looked up as it
-would be on each keystroke: the name (张, 张三, 张三丰), the pinyin initials (z, zs, zsf), the
+would be on each keystroke: the name (张, 张三, 张三丰), the given name alone (三, 三丰: found
+inside names, a scan of the name index when no name starts with it), the pinyin initials (z, zs, zsf), the
 phone tail (5, 56, 567, 5678) and the address shorthand (3, 3-2, 3-2-3, 3-2-30, 3-2-301).
 Timed: `services.residents.lookup_residents(ws, text, limit=8)` — what the lookup widget's
 worker calls (SQLAlchemy, ResidentView objects, tags) — and a hand-written indexed query
@@ -25,6 +26,7 @@ from pathlib import Path
 LIMIT = 8
 
 RAW = {
+    "inside": "SELECT id, name FROM resident WHERE instr(name, ?) > 0 LIMIT ?",
     "name": "SELECT id, name FROM resident WHERE name >= ? AND name < ? || char(1114111) ORDER BY name LIMIT ?",
     "initials": ("SELECT id, name FROM resident WHERE name_initials >= ? AND name_initials < ? || char(1114111) "
                  "ORDER BY name_initials LIMIT ?"),
@@ -40,6 +42,9 @@ RAW = {
 def keystrokes(kind: str, row: sqlite3.Row) -> list[str]:
     if kind == "name":
         return [row["name"][:i] for i in range(1, len(row["name"]) + 1)]
+    if kind == "given name":  # 三丰 for 张三丰: found inside names (a scan of the name index)
+        given = row["name"][1:]
+        return [given[:i] for i in range(1, len(given) + 1)]
     if kind == "initials":
         return [row["name_initials"][:i] for i in range(1, len(row["name_initials"]) + 1)]
     if kind == "phone tail":
@@ -52,6 +57,8 @@ def keystrokes(kind: str, row: sqlite3.Row) -> list[str]:
 def raw_lookup(con: sqlite3.Connection, kind: str, text: str) -> list:
     if kind == "name":
         return con.execute(RAW["name"], (text, text, LIMIT)).fetchall()
+    if kind == "given name":
+        return con.execute(RAW["inside"], (text, LIMIT)).fetchall()
     if kind == "initials":
         return con.execute(RAW["initials"], (text, text, LIMIT)).fetchall()
     if kind == "phone tail" or (kind == "address" and text.isdigit()):
@@ -90,7 +97,7 @@ def main() -> None:
     print(f"{'query':<12}{'keystrokes':>11}{'service p50':>13}{'p95':>8}{'max':>8}{'raw SQL p50':>13}{'p95':>8}"
           f"{'hits/key':>10}")
     search_residents(ws, "warm", limit=LIMIT)  # imports, first connection
-    for kind in ("name", "initials", "phone tail", "address"):
+    for kind in ("name", "given name", "initials", "phone tail", "address"):
         service, raw, hits = [], [], []
         for row in rng.sample(rows, min(args.samples, len(rows))):
             for text in keystrokes(kind, row):
