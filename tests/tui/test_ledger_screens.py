@@ -156,6 +156,11 @@ async def test_walks_a_concern_from_dispatch_to_closed(known_path, make_app) -> 
         assert [e.to_status for e in c.events][-3:] == ["in_progress", "awaiting_followup", "closed"]
         extend = c.events[3]
         assert extend.note == "需协调" and extend.deadline_after.date().isoformat() == "2026-10-30"
+        from grassroots_tui.tui.screens.concern_detail import timeline_text
+
+        timeline = timeline_text(detail.detail).plain  # who, when, what, note, deadline changes
+        assert "派单  已受理 至 已派单" in timeline and "承办：社区居委会" in timeline
+        assert "时限 2026-10-15 23:59 改为 2026-10-30 23:59" in timeline and "仍在漏水" in timeline
         # On time is measured against the ORIGINAL deadline: the first report came after it.
         assert detail.detail.on_time is False
         text = screen_text(app)

@@ -622,6 +622,7 @@ class ConcernDetail:
     excluded: bool
     followup_note: str
     followup_at: datetime | None
+    unit_names: dict[str, str] = field(default_factory=dict)  # code -> name, for the timeline
 
 
 def on_time_figure(first_reported_at: datetime | None, original_due: datetime, now: datetime) -> tuple[bool | None, str]:
@@ -665,8 +666,9 @@ def concern_detail(ws: Workspace, reference: str) -> ConcernDetail:
         add(s.execute(select(*cols).where(C.merged_into_id == c.id).order_by(C.id).limit(50)).all(), "合并来源")
         first = ws.local(c.first_reported_at)
         on_time, label = on_time_figure(first, ws.local(c.feedback_due_original), now)
+        names = dict(s.execute(select(Unit.__table__.c.code, Unit.__table__.c.name)).all())
         return ConcernDetail(view, phone, first, on_time, label, unit_code, unit.name if unit else None, links,
-                             c.excluded, c.followup_note, ws.local(c.followup_at))
+                             c.excluded, c.followup_note, ws.local(c.followup_at), names)
 
 
 def default_unit_for(ws: Workspace, reference: str) -> tuple[str | None, str | None]:

@@ -111,7 +111,7 @@ def timeline_text(d: ConcernDetail) -> Text:
         out.append(f"  {ev.actor or '-'}", style="dim")
         extra = []
         if ev.action in ("dispatch", "handle") and ev.unit:
-            extra.append(f"承办：{ev.unit}")
+            extra.append(f"承办：{d.unit_names.get(ev.unit, ev.unit)}")
         if ev.data.get("outcome") or ev.data.get("satisfaction"):
             extra.append(f"{_label(Outcome, ev.data.get('outcome'))} {_label(Satisfaction, ev.data.get('satisfaction'))}"
                          .strip())
