@@ -182,3 +182,11 @@ async def test_edit_form_joins_a_household_with_the_lookup_and_sets_the_next_vis
         await wait_for(pilot, lambda: screen.detail is not None and screen.detail.household)
         await pilot.pause()
         assert "同户成员" in screen_text(app) and "张三丰" in screen_text(app)
+
+
+def test_sensitive_care_tags_stay_out_of_the_list() -> None:
+    from grassroots_tui.services.residents import ResidentView
+    from grassroots_tui.tui.screens.residents import _cells
+
+    view = ResidentView(1, "张三", "男", None, "138****5678", "", "幸福里", "3-2-301", None, ("党员", "低保", "残疾"))
+    assert _cells(view)["tags"] == "党员"

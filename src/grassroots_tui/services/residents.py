@@ -25,6 +25,8 @@ from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import AuditLog, Category, Concern, Grid, Household, Resident, ResidentTag
 
 SEX_VALUES = ("男", "女", "")
+# Care tags that are sensitive personal information (PIPL): kept out of lists, shown in the detail.
+SENSITIVE_TAGS = frozenset({"低保", "低保户", "特困", "残疾", "残疾人", "重病", "精神障碍", "吸毒", "刑满释放", "社区矫正"})
 
 
 @dataclass

@@ -40,9 +40,11 @@ COLUMNS = [
 
 
 def _cells(r: ResidentView) -> dict:
+    from grassroots_tui.services.residents import SENSITIVE_TAGS
+
     return {"name": printable(r.name), "sex": r.sex, "phone": r.phone_masked,
             "address": printable(" ".join(p for p in (r.estate, r.address) if p)), "grid": printable(r.grid or ""),
-            "tags": printable("、".join(r.tags))}
+            "tags": printable("、".join(t for t in r.tags if t not in SENSITIVE_TAGS))}
 
 
 def detail_text(d: ResidentDetail, revealed: Revealed | None = None) -> Text:
