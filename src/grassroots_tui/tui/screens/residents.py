@@ -35,7 +35,7 @@ COLUMNS = [
     Column("phone", "电话", 12),
     Column("address", "住址", 0),
     Column("grid", "网格", 6, min_total=70),
-    Column("tags", "标签", 16, min_total=100),
+    Column("tags", "标签", 16, min_total=90),
 ]
 
 
