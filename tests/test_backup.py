@@ -172,7 +172,8 @@ def test_auto_backup_follows_the_settings(ws, clock, db_path, tmp_path) -> None:
 
     cfg = tmp_path / "userconfig"
     cfg.mkdir(exist_ok=True)
-    base = (packaged_data_dir() / "settings.toml").read_text(encoding="utf-8")
+    # The shipped settings without their [backup] table, which the test writes itself.
+    base = (packaged_data_dir() / "settings.toml").read_text(encoding="utf-8").split("\n[backup]")[0]
     (cfg / "settings.toml").write_text(base + f'\n[backup]\nkeep_days = 2\nfolder = "{(tmp_path / "bk").as_posix()}"\n',
                                        encoding="utf-8")
     ws.settings = Settings()
