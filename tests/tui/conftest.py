@@ -48,7 +48,7 @@ def make_app() -> Callable:
     return factory
 
 
-async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:  # noqa: ANN001
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:  # noqa: ANN001
     """Let the app run until `condition()` holds; workers and screen switches take a while."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

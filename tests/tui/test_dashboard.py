@@ -50,6 +50,9 @@ async def test_tile_figures_are_on_screen_at_80_by_24(known_path: Path, make_app
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app))
+        # The figures and the key bar are painted a frame after the data arrives.
+        await wait_for(pilot, lambda: "F9" in screen_text(app).splitlines()[-1]
+                       and "本月受理" in screen_text(app))
         lines = screen_text(app).splitlines()
         labels = next(i for i, line in enumerate(lines) if "本月受理" in line)
         for _id, label, _attr, _alert in TILES:
@@ -81,13 +84,12 @@ async def test_first_screen_does_not_wait_for_the_database(known_path: Path, mak
     monkeypatch.setattr(workspace.Workspace, "open", classmethod(slow_open))
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: "正在读取" in screen_text(app))
         assert isinstance(app.screen, DashboardScreen)
-        assert "正在读取" in screen_text(app)
-        assert app.ws is None
+        assert app.ws is None  # the first screen is up while the database is still closed
         release.set()
         await wait_for(pilot, lambda: loaded(app))
-        assert "正在读取" not in screen_text(app)
+        await wait_for(pilot, lambda: "正在读取" not in screen_text(app))
 
 
 async def test_new_database_opens_with_the_default_clerk(tmp_path: Path, make_app) -> None:  # noqa: ANN001
