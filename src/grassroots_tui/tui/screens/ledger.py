@@ -242,6 +242,10 @@ class LedgerScreen(ActionLauncher, Screen):
         for key, view in VIEW_KEYS.items()
     ]
 
+    # Focus the list from the first frame: focusing the search box and then the list would
+    # rebuild the key bar twice (each rebuild restyles every key, tens of ms at 160 columns).
+    AUTO_FOCUS = "#ledger-table"
+
     DEFAULT_CSS = """
     LedgerScreen #ledger-search { height: 1; border: none; padding: 0 1; background: $boost; }
     LedgerScreen #ledger-search:focus { background: $boost-lighten-1; }
@@ -264,6 +268,8 @@ class LedgerScreen(ActionLauncher, Screen):
         self.total = 0
         self._search_timer: Timer | None = None
         self._ws_seen = None
+        self._prefetching = False
+        self._handoff: Ledger | None = None
         self._prefetch()
 
     def _prefetch(self) -> None:
@@ -275,7 +281,8 @@ class LedgerScreen(ActionLauncher, Screen):
         import threading
 
         try:
-            ws = getattr(self.app, "ws", None)
+            app = self.app
+            ws = getattr(app, "ws", None)
         except Exception:  # noqa: BLE001 - constructed outside a running app
             return
         if ws is None:
@@ -285,14 +292,26 @@ class LedgerScreen(ActionLauncher, Screen):
         self._ws_seen = ws
         self.query_state = LedgerQuery(clerk_id=self._clerk_id())
         self.ledger = ledger = Ledger(ws, self.query_state)
+        self._prefetching = True
 
         def run() -> None:
+            ok = True
             try:
                 ledger.prefetch(PAGE_SIZE)
-            except Exception:  # noqa: BLE001 - the table's worker reads again and reports the error
+            except Exception:  # noqa: BLE001 - the table's own worker reads again and reports the error
+                ok = False
+            try:
+                app.call_from_thread(self._prefetched, ledger, ok)
+            except Exception:  # noqa: BLE001 - the app has closed
                 pass
 
         threading.Thread(target=run, name="ledger-prefetch", daemon=True).start()
+
+    def _prefetched(self, ledger: Ledger, ok: bool) -> None:
+        self._prefetching = False
+        self._handoff = ledger if ok else None
+        if self.is_mounted and self.query("#ledger-table"):
+            self._wait_for_workspace()
 
     def compose(self) -> ComposeResult:
         yield TopBar("诉求台账")
@@ -310,7 +329,6 @@ class LedgerScreen(ActionLauncher, Screen):
         return self.query_one("#ledger-table", PagedTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
         self.watch(self.app, "clerk_name", lambda _name: self._clerk_changed(), init=False)
         self.set_interval(0.2, self._wait_for_workspace, name="ledger-ws-wait")
         self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh, name="ledger-refresh")
@@ -323,7 +341,14 @@ class LedgerScreen(ActionLauncher, Screen):
 
     def _wait_for_workspace(self) -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is None or (ws is self._ws_seen and self.table.loaded):
+        if ws is None or self._prefetching:
+            return  # the prefetch thread hands the first page over when it is done
+        handoff, self._handoff = self._handoff, None
+        if handoff is not None and handoff is self.ledger and not self.table.loaded:
+            self.table.show_loaded(handoff.count(), handoff.page(0, PAGE_SIZE))  # both cached: no query
+            self._load_choices()
+            return
+        if ws is self._ws_seen and self.table.loaded:
             return
         if self.table._pending:
             return
@@ -349,7 +374,8 @@ class LedgerScreen(ActionLauncher, Screen):
                 self.reload(keep_cursor=False)
 
     def on_screen_resume(self) -> None:
-        if self.ledger is not None:
+        # Coming back from the detail or a form: read again (the first showing loads by itself).
+        if self.ledger is not None and self.query("#ledger-table") and self.table.loaded:
             self.reload(keep_cursor=True)
 
     # ------------------------------------------------------------------ data (worker threads)

@@ -30,7 +30,9 @@ Usage::
 - A `Column` of width 0 takes the room the others leave (at least `min_flex` cells);
   `min_total` hides a column when the table is narrower than that.
 - Call `reload()` after the query changed (new filter, new sort) or the data changed;
-  `reload(keep_cursor=True)` keeps the cursor on the same index.
+  `reload(keep_cursor=True)` keeps the cursor on the same index (and the old rows on screen
+  until the fresh ones land). `show_loaded(total, first_rows)` hands over a count and first
+  page read elsewhere (e.g. in a thread started with the screen, before the first layout).
 - Keys: Up/Down, PageUp/PageDown, Home/End move the cursor, Enter posts `RowSelected`,
   Ctrl+T or F8 toggle the mark on the cursor row (when `markable`), Ctrl+A clears marks.
   Moving the cursor posts `RowHighlighted` (its `row` is None until the page arrived;
@@ -316,6 +318,17 @@ class PagedTable(ScrollView, can_focus=True):
         self._pending.update({-1} | initial)  # read by the count worker, not fetched twice
         self.run_worker(lambda: self._load_count(generation, initial),
                         thread=True, group="paged-table", exit_on_error=False)
+
+    def show_loaded(self, total: int, first_rows: Sequence[Any]) -> None:
+        """Take a count and the first page read elsewhere (say, started before the table was mounted)."""
+        self._generation += 1
+        self._stale = {}
+        self._pages.clear()
+        self._pending.clear()
+        self._initial = set()
+        self._highlight_sent = None
+        self.cursor_row = 0
+        self._count_loaded(self._generation, total, {0: list(first_rows)} if total else {})
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on `index` (clamped) and scroll it into view."""
