@@ -184,14 +184,16 @@ def main() -> None:
         ws2.close()
 
     if not args.no_tui:
-        tui_ms, bare_ms = asyncio.run(tui_first_page(args.db))
-        row("screen: open to first rows ready", tui_ms, None, 150, f"(a bare screen: {bare_ms:.0f} ms)")
+        first_ms, tui_ms, bare_ms = asyncio.run(tui_first_page(args.db))
+        row("screen: open to first rows ready", tui_ms, None, 150,
+            f"(first open in a session {first_ms:.0f} ms; a bare screen {bare_ms:.0f} ms)")
     print(f"process RSS {rss_mb():.0f} MB (aim < 250 MB)")
     ws.close()
 
 
-async def tui_first_page(db: Path) -> tuple[float, float]:
-    """Headless at 160x45: from pushing the ledger screen to its first page of rows (median of 3),
+async def tui_first_page(db: Path) -> tuple[float, float, float]:
+    """Headless at 160x45: from pushing the ledger screen to its first page of rows — the first
+    time in the session (Textual parses the screen's CSS then) and the median of three more —
     and, as the baseline, from pushing a screen with one Static to its mount.
 
     Measured after the dashboard finished its own start-up queries, so they do not compete.
@@ -225,7 +227,7 @@ async def tui_first_page(db: Path) -> tuple[float, float]:
         while app.ws is None or getattr(app.screen, "loads", 0) == 0:
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.5)
-        for _ in range(3):
+        for _ in range(4):
             plain = Bare()
             t = time.perf_counter()
             app.push_screen(plain)
@@ -241,7 +243,7 @@ async def tui_first_page(db: Path) -> tuple[float, float]:
                 await asyncio.sleep(0.002)
             ours.append((time.perf_counter() - t) * 1000)  # rows are in; they paint on the next frame
             await back_to_dashboard()
-    return statistics.median(ours), statistics.median(bare)
+    return ours[0], statistics.median(ours[1:]), statistics.median(bare)
 
 
 if __name__ == "__main__":
