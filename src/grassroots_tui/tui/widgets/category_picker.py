@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+
+from grassroots_tui.tui.widgets.suggestion_input import SuggestionInput
 
 if TYPE_CHECKING:
     from grassroots_tui.services.intake import CategoryOption
@@ -30,33 +29,8 @@ def category_label(c: CategoryOption) -> Text:
                          overflow="crop")
 
 
-class CategoryPicker(Vertical):
-    DEFAULT_CSS = """
-    CategoryPicker { height: auto; }
-    CategoryPicker > OptionList {
-        height: auto;
-        max-height: 7;
-        border: none;
-        padding: 0;
-        display: none;
-        background: $boost;
-    }
-    CategoryPicker.-open > OptionList { display: block; }
-    """
-
-    BINDINGS = [
-        Binding("down", "move(1)", "下一个", show=False, id="category_down", tooltip="选择下一个分类"),
-        Binding("up", "move(-1)", "上一个", show=False, id="category_up", tooltip="选择上一个分类"),
-        Binding("escape", "close_list", "收起", show=False, id="category_close", tooltip="收起候选列表"),
-    ]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_list":
-            return self.has_class("-open")  # otherwise Esc goes on to the screen
-        return True
-
-    def action_close_list(self) -> None:
-        self.set_class(False, "-open")
+class CategoryPicker(SuggestionInput):
+    PREFIX = "category"
 
     class Chosen(Message):
         def __init__(self, picker: CategoryPicker, category: CategoryOption) -> None:
@@ -70,32 +44,13 @@ class CategoryPicker(Vertical):
 
     def __init__(self, *, placeholder: str = "编码、名称或拼音首字母：0801 漏水 ls",
                  id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes)
-        self.placeholder = placeholder
+        super().__init__(placeholder=placeholder, id=id, classes=classes)
         self.categories: list[CategoryOption] = []
         self.matches: list[CategoryOption] = []
         self.category: CategoryOption | None = None
         self._set_value: str | None = None
         self._enter_pending = False
         self._retrying = False
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, compact=True, id="category-input")
-        option_list = OptionList(id="category-options", compact=True)
-        option_list.can_focus = False
-        yield option_list
-
-    @property
-    def input(self) -> Input:
-        return self.query_one("#category-input", Input)
-
-    @property
-    def options(self) -> OptionList:
-        return self.query_one("#category-options", OptionList)
-
-    def focus(self, scroll_visible: bool = True) -> CategoryPicker:
-        self.input.focus(scroll_visible)
-        return self
 
     def on_mount(self) -> None:
         self.load()
@@ -145,7 +100,7 @@ class CategoryPicker(Vertical):
         if not self.categories:
             self.load()
         self.matches = filter_categories(self.categories, text, LIMIT) if text.strip() else []
-        width = max(10, self.options.scrollable_content_region.width or self.size.width or 40)
+        width = self.list_width()
         options = []
         for c in self.matches:
             label = category_label(c)
@@ -157,13 +112,6 @@ class CategoryPicker(Vertical):
         if self.matches:
             self.options.highlighted = 0
         self.set_class(bool(options), "-open")
-
-    def action_move(self, step: int) -> None:
-        ol = self.options
-        if not self.has_class("-open") or not self.matches:
-            return
-        current = ol.highlighted if ol.highlighted is not None else -1
-        ol.highlighted = max(0, min(len(self.matches) - 1, current + step))
 
     @on(Input.Submitted, "#category-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -34,13 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+
+from grassroots_tui.tui.widgets.suggestion_input import SuggestionInput
 
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentView
@@ -87,37 +86,14 @@ def resident_label(r: ResidentView) -> Text:
     return safe(label)
 
 
-class ResidentLookup(Vertical):
+class ResidentLookup(SuggestionInput):
     """Input + suggestions; posts `ResidentLookup.Chosen`."""
 
-    DEFAULT_CSS = """
-    ResidentLookup { height: auto; }
-    ResidentLookup > Input { width: 1fr; }
-    ResidentLookup > OptionList {
-        height: auto;
-        max-height: 7;
-        border: none;
-        padding: 0;
-        display: none;
-        background: $boost;
-    }
-    ResidentLookup.-open > OptionList { display: block; }
-    """
-
-    BINDINGS = [
-        Binding("down", "move(1)", "下一个", show=False, id="lookup_down", tooltip="选择下一个候选居民"),
-        Binding("up", "move(-1)", "上一个", show=False, id="lookup_up", tooltip="选择上一个候选居民"),
-        Binding("escape", "close_list", "收起", show=False, id="lookup_close", tooltip="收起候选列表"),
-    ]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_list":
-            return self.has_class("-open")  # otherwise Esc goes on to the screen
-        return True
+    PREFIX = "lookup"
 
     def action_close_list(self) -> None:
         self._taken_for = self.input.value  # an answer still on its way must not reopen it
-        self.set_class(False, "-open")
+        super().action_close_list()
 
     class Chosen(Message):
         """The clerk took a suggestion with Enter (or a click)."""
@@ -137,8 +113,7 @@ class ResidentLookup(Vertical):
                  allow_new: bool = False, allow_anonymous: bool = False,
                  search: Callable[[Any, str, int], list[ResidentView]] | None = None,
                  limit: int = LIMIT, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes)
-        self.placeholder = placeholder
+        super().__init__(placeholder=placeholder, id=id, classes=classes)
         self.allow_new = allow_new
         self.allow_anonymous = allow_anonymous
         self._search = search
@@ -152,27 +127,9 @@ class ResidentLookup(Vertical):
         self._set_value: str | None = None
         self._taken_for: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, compact=True, id="lookup-input")
-        option_list = OptionList(id="lookup-options", compact=True)
-        option_list.can_focus = False
-        yield option_list
-
-    @property
-    def input(self) -> Input:
-        return self.query_one("#lookup-input", Input)
-
-    @property
-    def options(self) -> OptionList:
-        return self.query_one("#lookup-options", OptionList)
-
     @property
     def value(self) -> str:
         return self.input.value
-
-    def focus(self, scroll_visible: bool = True) -> ResidentLookup:
-        self.input.focus(scroll_visible)
-        return self
 
     # ------------------------------------------------------------------ typing
 
@@ -224,7 +181,7 @@ class ResidentLookup(Vertical):
             self._take()
 
     def _show_options(self) -> None:
-        width = max(10, self.options.scrollable_content_region.width or self.size.width or 40)
+        width = self.list_width()
         options: list[Option] = []
         for r in self.results:
             label = resident_label(r)
@@ -245,13 +202,6 @@ class ResidentLookup(Vertical):
         self.set_class(bool(options) and not chosen, "-open")
 
     # ------------------------------------------------------------------ choosing
-
-    def action_move(self, step: int) -> None:
-        ol = self.options
-        if not self.has_class("-open") or ol.option_count == 0:
-            return
-        current = ol.highlighted if ol.highlighted is not None else -1
-        ol.highlighted = max(0, min(ol.option_count - 1, current + step))
 
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self, event: Input.Submitted) -> None:
