@@ -115,3 +115,11 @@ async def test_reload_keeps_the_old_rows_on_screen_until_fresh_ones_land() -> No
         assert "SQ-000000" in screen_text(app) and "读取中" not in screen_text(app)
         assert table.current_row is None  # stale rows are shown, never handed out
         await wait_for(pilot, lambda: table.is_idle and table.current_row is not None)
+
+
+def test_fit_shows_control_characters_as_visible_symbols() -> None:
+    # An escape sequence typed into a resident's words must never reach the terminal.
+    cell = fit("\x1b[31m红\x00", 12)
+    assert "\x1b" not in cell.plain and "\x00" not in cell.plain
+    assert cell.plain.startswith("\u241b[31m红\u2400")
+    assert cell_len(cell.plain) == 12

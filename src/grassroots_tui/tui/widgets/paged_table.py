@@ -65,6 +65,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from grassroots_tui.tui.widgets.text import safe
+
 LOADING_TEXT = "读取中"
 EMPTY_TEXT = "没有符合条件的记录"
 MARK_GLYPH = "*"  # ASCII: ambiguous-width glyphs (● √) break the column alignment
@@ -110,6 +112,7 @@ def fit(value: Any, width: int, justify: str = "left") -> Text:
     if "\n" in plain or "\r" in plain or "\t" in plain:
         text = Text(plain.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "),
                     style=text.style)
+    text = safe(text)  # an ESC or NUL in user data must not reach the terminal
     length = cell_len(text.plain)
     if length > width:
         text.truncate(width, overflow="crop")

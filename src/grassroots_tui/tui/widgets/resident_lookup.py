@@ -40,6 +40,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.suggestion_input import SuggestionInput
+from grassroots_tui.tui.widgets.text import printable, safe  # noqa: F401 - re-exported for the screens
 
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentView
@@ -49,27 +50,6 @@ LIMIT = 8  # suggestions shown
 
 NEW_ID = "--new"
 ANONYMOUS_ID = "--anonymous"
-
-
-# Control characters in user text (ESC of an escape sequence, NUL, DEL, C1) would reach the
-# terminal as they are: show them as the one-cell "control pictures" (U+2400...) instead.
-_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A, 0x09)}
-_CONTROL_PICTURES[0x7F] = 0x2421
-_CONTROL_PICTURES.update({c: 0x2426 for c in range(0x80, 0xA0)})
-
-
-def printable(value: str) -> str:
-    """`value` with control characters replaced one for one by visible symbols (same length)."""
-    return value.translate(_CONTROL_PICTURES)
-
-
-def safe(text: Text) -> Text:
-    """`text` (built from user data) with its control characters made visible; styles kept."""
-    plain = text.plain
-    cleaned = plain.translate(_CONTROL_PICTURES)
-    if cleaned != plain:
-        text.plain = cleaned
-    return text
 
 
 def resident_label(r: ResidentView) -> Text:

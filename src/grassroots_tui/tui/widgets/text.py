@@ -9,10 +9,30 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+# Control characters in user text (ESC of an escape sequence, NUL, DEL, C1) would reach the
+# terminal as they are: show them as the one-cell "control pictures" (U+2400...) instead.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A, 0x09)}
+_CONTROL_PICTURES[0x7F] = 0x2421
+_CONTROL_PICTURES.update({c: 0x2426 for c in range(0x80, 0xA0)})
+
+
+def printable(value: str) -> str:
+    """`value` with control characters replaced one for one by visible symbols (same length)."""
+    return value.translate(_CONTROL_PICTURES)
+
+
+def safe(text: Text) -> Text:
+    """`text` (built from user data) with its control characters made visible; styles kept."""
+    plain = text.plain
+    cleaned = plain.translate(_CONTROL_PICTURES)
+    if cleaned != plain:
+        text.plain = cleaned
+    return text
+
 
 def crop(value: str | None, width: int, style: str = "") -> Text:
     """`value` as plain Text, cut to at most `width` cells (no ellipsis glyph)."""
-    text = Text(value or "", style=style, no_wrap=True, overflow="crop")
+    text = Text(printable(value or ""), style=style, no_wrap=True, overflow="crop")
     if width <= 0:
         return Text("")
     if cell_len(text.plain) > width:
