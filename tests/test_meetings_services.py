@@ -185,3 +185,24 @@ def test_talk_meetings_do_not_vote_and_resolve_by_hand_is_refused(ws, clerk_id, 
     ref = two_concerns(ws, clerk_id)[0]
     with pytest.raises(DomainError, match="自动触发"):
         cs.act(ws, clerk_id, ref, Request(Action.RESOLVE, meeting_ref=talk.reference))
+
+
+def test_a_failed_action_item_leaves_no_pipeline_entry_behind(ws, clerk_id, now, monkeypatch) -> None:  # noqa: ANN001
+    from sqlmodel import select
+
+    from grassroots_tui.store.models import ActionItem, Concern
+
+    meeting = ms.schedule_meeting(ws, clerk_id, draft(type="joint", notice_date=date(2026, 11, 20))).meeting
+    ms.set_present(ws, meeting.reference, ms.add_participant(ws, meeting.reference, "甲", role="unit_rep").id)
+    res = ms.add_resolution(ws, meeting.reference, "限期清理")
+    ms.record_vote(ws, clerk_id, res.id, 1)
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise DomainError("模拟写入失败")
+
+    monkeypatch.setattr(cs, "apply_change", broken)
+    with pytest.raises(DomainError, match="模拟写入失败"):
+        ms.add_action_item(ws, clerk_id, res.id, "清理", unit="WY", due=date(2026, 12, 10))
+    with ws.read() as s:
+        assert s.exec(select(Concern).where(Concern.kind == "action_item")).all() == []
+        assert s.exec(select(ActionItem)).all() == []

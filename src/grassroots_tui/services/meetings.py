@@ -694,11 +694,11 @@ def add_action_item(ws: Workspace, actor_id: int, resolution_id: int, title: str
         if s.get(Category, category) is None:
             category = "9901"
         meeting_ref, meeting_topic, meeting_id = meeting.reference, meeting.topic, meeting.id
-    view = log_concern(ws, actor_id, ConcernDraft(
-        summary=title, category=category, channel=Channel.MEETING, nature=Nature.SUGGESTION,
-        detail=f"{meeting_ref}（{meeting_topic}）决议 {res.position}：{res.text}", kind=ConcernKind.ACTION_ITEM,
-        received_at=now))
-    with ws.write() as s:
+    with ws.write() as s:  # the YD entry, the action item and its routing: all or nothing
+        view = log_concern(ws, actor_id, ConcernDraft(
+            summary=title, category=category, channel=Channel.MEETING, nature=Nature.SUGGESTION,
+            detail=f"{meeting_ref}（{meeting_topic}）决议 {res.position}：{res.text}",
+            kind=ConcernKind.ACTION_ITEM, received_at=now), session=s)
         concern = _load(s, view.reference)
         concern.feedback_due = due_at
         concern.feedback_due_original = due_at
