@@ -16,12 +16,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Checkbox, Input, Select, Static
 
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Supervision
+from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
 
 if TYPE_CHECKING:
     from grassroots_tui.services.concerns import ConcernView
@@ -70,49 +70,16 @@ class ActionDone:
     stale: bool = False
 
 
-class ActionMenu(ModalScreen["str | None"]):
+class ActionMenu(ChoiceMenu):
     """The actions a concern's state allows; a digit or Enter picks one, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="menu_cancel", tooltip="关闭菜单")] + [
-        Binding(str(i), f"pick({i})", str(i), show=False, id=f"menu_pick_{i}", tooltip=f"选择第 {i} 项操作")
-        for i in range(1, 10)
-    ]
-
-    DEFAULT_CSS = """
-    ActionMenu { align: center middle; }
-    #action-menu { width: 44; height: auto; max-height: 20; border: round $accent; background: $surface;
-                   padding: 0 1; }
-    #action-menu OptionList { height: auto; max-height: 14; border: none; }
-    #action-menu-hint { color: $text-muted; }
-    """
-
     def __init__(self, reference: str, status_label: str, actions: list[str]) -> None:
-        super().__init__(name="action_menu")
+        super().__init__(f"{reference}（{status_label}）可执行的操作",
+                         [(a, Action(a).label) for a in actions],
+                         hint="数字键或上下键加 Enter 选择，Esc 取消", name="action_menu")
         self.reference = reference
         self.status_label = status_label
         self.actions = actions
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="action-menu"):
-            yield Static(Text(f"{self.reference}（{self.status_label}）可执行的操作", style="bold"))
-            yield OptionList(*[Option(Text(f"{i} {Action(a).label}"), id=a)
-                               for i, a in enumerate(self.actions, 1)], id="action-menu-list")
-            yield Static(Text("数字键或上下键加 Enter 选择，Esc 取消"), id="action-menu-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_pick(self, number: int) -> None:
-        if 1 <= number <= len(self.actions):
-            self.dismiss(self.actions[number - 1])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
 
 
 class ConcernActionForm(ModalScreen[ActionDone | None]):

@@ -25,7 +25,8 @@ from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.category_picker import CategoryPicker
 from grassroots_tui.tui.widgets.footer import KeyBar
-from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, printable, safe
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
+from grassroots_tui.tui.widgets.text import printable, safe
 from grassroots_tui.tui.widgets.text import crop
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
@@ -85,6 +86,18 @@ def concern_summary(view: ConcernView) -> Text:
     t.append("\n摘要：")
     t.append(view.summary)
     return safe(t)
+
+
+def concern_briefs(rows: list[tuple[str, str, str]], width: int, reference_style: str) -> Text:
+    """`reference note` over the cropped summary, for each concern beside the form."""
+    text = Text()
+    for i, (reference, note, summary) in enumerate(rows):
+        if i:
+            text.append("\n")
+        text.append(reference, style=reference_style)
+        text.append(f" {note}\n")
+        text.append_text(crop(summary, width))
+    return safe(text)
 
 
 class Row(Horizontal):
@@ -492,15 +505,8 @@ class IntakeScreen(Screen):
         if not rows:
             widget.update(Text("无", style="dim"))
             return
-        width = max(10, widget.size.width or 28)
-        text = Text()
-        for i, c in enumerate(rows):
-            if i:
-                text.append("\n")
-            text.append(c.reference, style="bold")
-            text.append(f" {c.status_label}\n")
-            text.append_text(crop(c.summary, width))
-        widget.update(safe(text))
+        widget.update(concern_briefs([(c.reference, c.status_label, c.summary) for c in rows],
+                                     max(10, widget.size.width or 28), "bold"))
 
     # ------------------------------------------------------------------ category, selects
 
@@ -589,15 +595,8 @@ class IntakeScreen(Screen):
         if not rows:
             widget.update(Text("无", style="dim"))
             return
-        width = max(10, widget.size.width or 28)
-        text = Text()
-        for i, c in enumerate(rows):
-            if i:
-                text.append("\n")
-            text.append(c.reference, style="bold yellow")
-            text.append(f" {c.reason}\n")
-            text.append_text(crop(c.summary, width))
-        widget.update(safe(text))
+        widget.update(concern_briefs([(c.reference, c.reason, c.summary) for c in rows],
+                                     max(10, widget.size.width or 28), "bold yellow"))
 
     # ------------------------------------------------------------------ saving
 

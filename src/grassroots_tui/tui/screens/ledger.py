@@ -16,13 +16,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Checkbox, Input, Select, Static
 
 from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
+from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
 from grassroots_tui.tui.widgets.top_bar import TopBar
@@ -90,46 +90,6 @@ def views_line(current: str | None) -> Text:
         out.append("  ")
     out.append("F8/^T 标记  F1 全部按键", style="dim")
     return out
-
-
-class ChoiceMenu(ModalScreen["str | None"]):
-    """A short list of choices; digits or Enter pick, Esc cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "取消", id="choice_cancel", tooltip="关闭")] + [
-        Binding(str(i), f"pick({i})", str(i), show=False, id=f"choice_pick_{i}", tooltip=f"选择第 {i} 项")
-        for i in range(1, 10)
-    ]
-    DEFAULT_CSS = """
-    ChoiceMenu { align: center middle; }
-    #choice-menu { width: 50; height: auto; border: round $accent; background: $surface; padding: 0 1; }
-    #choice-menu OptionList { height: auto; max-height: 14; border: none; }
-    """
-
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
-        super().__init__(name="choice_menu")
-        self.title_text = title
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="choice-menu"):
-            yield Static(Text(self.title_text, style="bold"))
-            yield OptionList(*[Option(Text(f"{i} {label}"), id=code)
-                               for i, (code, label) in enumerate(self.choices, 1)])
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_pick(self, number: int) -> None:
-        if 1 <= number <= len(self.choices):
-            self.dismiss(self.choices[number - 1][0])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
 
 
 class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
-from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup, printable, safe
+from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
+from grassroots_tui.tui.widgets.text import printable, safe
 
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentDetail, ResidentView

@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
-from grassroots_tui.tui.widgets.resident_lookup import safe
+from grassroots_tui.tui.widgets.text import safe
 
 if TYPE_CHECKING:
     from grassroots_tui.io.residents_import import ImportReport

@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
-from grassroots_tui.tui.widgets.resident_lookup import printable, safe
+from grassroots_tui.tui.widgets.text import printable, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:

@@ -40,7 +40,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.suggestion_input import SuggestionInput
-from grassroots_tui.tui.widgets.text import printable, safe  # noqa: F401 - re-exported for the screens
+from grassroots_tui.tui.widgets.text import safe
 
 if TYPE_CHECKING:
     from grassroots_tui.services.residents import ResidentView
