@@ -170,3 +170,16 @@ def test_concern_linked_to_resident_by_phone_takes_the_address(ws, clerk_id, clo
     assert v.location == "幸福里 3-2-301"
     with pytest.raises(NotFound, match="没有登记"):
         leak(ws, clerk_id, resident_phone="13900000000")
+
+
+def test_list_searches_like_the_ledger(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    clock.set(2026, 10, 1, 9)
+    add_resident(ws, clerk_id, ResidentDraft(name="张三丰", phone="13812345678", address="3-2-301", estate="幸福里"))
+    leaky = leak(ws, clerk_id, resident_phone="13812345678")
+    dark = leak(ws, clerk_id, summary="路灯不亮", category="0302")
+    search = lambda text: [v.reference for v in list_concerns(ws, ConcernFilter(search=text))]  # noqa: E731
+    assert search("漏") == [leaky.reference]          # one character
+    assert search("灯") == [dark.reference]
+    assert search("三丰") == [leaky.reference]        # the resident's name
+    assert search("幸福里") == [leaky.reference]      # the address
+    assert search("SQ-2026-000002") == [dark.reference]

@@ -460,18 +460,10 @@ def concern_list(
     """列出诉求（最新受理的在前）。"""
 
     def go() -> None:
-        from grassroots_tui.services.concerns import ConcernFilter, get_concern, list_concerns
+        from grassroots_tui.services.concerns import ConcernFilter, list_concerns
 
-        ws = _workspace(db)
-        if search and search.strip():
-            # The ledger's index: any substring, one Chinese character included (services/ledger.py).
-            from grassroots_tui.services.ledger import Ledger, LedgerQuery
-
-            found = Ledger(ws, LedgerQuery(statuses=tuple(status or ()), text=search, overdue=overdue,
-                                           due_soon=due_soon)).page(0, max(0, limit))
-            rows = [get_concern(ws, r.reference, with_events=False) for r in found]
-        else:
-            rows = list_concerns(ws, ConcernFilter(status=status, overdue=overdue, due_soon=due_soon, limit=limit))
+        rows = list_concerns(_workspace(db), ConcernFilter(status=status, search=search, overdue=overdue,
+                                                           due_soon=due_soon, limit=max(0, limit)))
         if as_json:
             _print_json(rows)
             return

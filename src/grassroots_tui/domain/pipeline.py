@@ -7,7 +7,7 @@ The service layer applies the change and writes the event in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from grassroots_tui.domain.calendar import WorkCalendar
@@ -259,4 +259,4 @@ def initial_clock(received_at: datetime, urgency: Urgency, dispatch_due: datetim
 
 
 __all__ = ["ALLOWED_FROM", "MANUAL_ACTIONS", "ConcernSnapshot", "Request", "Change", "plan",
-           "allowed_actions", "is_problem_case", "initial_clock", "replace"]
+           "allowed_actions", "is_problem_case", "initial_clock"]

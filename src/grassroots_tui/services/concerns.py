@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, or_, text, update
+from sqlalchemy import text, update
 from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import (
-    OPEN_STATUSES, Action, Channel, ConcernKind, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
+    Action, Channel, ConcernKind, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
 )
 from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.reference import format_reference, normalise_reference
 from grassroots_tui.domain.validation import check_text, mask_phone, nfkc, normalise_phone
 from grassroots_tui.services.workspace import Workspace
-from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Meeting, Resident, Unit
+from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
 
 
 # ---------------------------------------------------------------- views
@@ -369,40 +369,24 @@ class ConcernFilter:
 
 
 def list_concerns(ws: Workspace, flt: ConcernFilter) -> list[ConcernView]:
-    from grassroots_tui.domain.codes import parse
+    """Concerns as full views, newest first, filtered and searched like the ledger (its index)."""
+    from grassroots_tui.services.ledger import Ledger, LedgerQuery
 
     now = ws.now()
+    query = LedgerQuery(statuses=tuple(flt.status or ()), text=flt.search or "", overdue=flt.overdue,
+                        due_soon=flt.due_soon, kind=flt.kind)
+    ids = Ledger(ws, query, now).ids(flt.offset, flt.limit)
+    if not ids:
+        return []
     with ws.read() as s:
         q = (select(Concern, Category.name, Unit.name, Resident)
              .join(Category, Category.code == Concern.category_code)
              .join(Unit, Unit.code == Concern.unit_code, isouter=True)
-             .join(Resident, Resident.id == Concern.resident_id, isouter=True))
-        if flt.status:
-            codes = [parse(Status, st, "status").value for st in flt.status]
-            q = q.where(Concern.status.in_(codes))
-        if flt.kind:
-            q = q.where(Concern.kind == flt.kind)
-        if flt.overdue:
-            q = q.where(Concern.due_at.is_not(None), Concern.due_at < now)
-        if flt.due_soon:
-            q = q.where(Concern.warn_at <= now, Concern.due_at >= now)
-        if flt.search:
-            needle = flt.search.strip()
-            like = f"%{needle.replace('%', '').replace('_', '')}%"
-            q = q.where(or_(Concern.reference.like(like), Concern.summary.like(like), Concern.detail.like(like),
-                            Resident.name.like(like)))
-        q = q.order_by(Concern.received_at.desc(), Concern.id.desc()).offset(flt.offset).limit(flt.limit)
-        return [_view(ws, c, cat, unit, res, now) for c, cat, unit, res in s.exec(q).all()]
-
-
-def open_status_codes() -> list[str]:
-    return sorted(s.value for s in OPEN_STATUSES)
-
-
-def count_concerns(ws: Workspace, where) -> int:  # noqa: ANN001
-    with ws.read() as s:
-        return int(s.exec(select(func.count()).select_from(Concern).where(where)).one())
+             .join(Resident, Resident.id == Concern.resident_id, isouter=True)
+             .where(Concern.id.in_(ids)))
+        views = {c.id: _view(ws, c, cat, unit, res, now) for c, cat, unit, res in s.exec(q).all()}
+    return [views[i] for i in ids if i in views]
 
 
 __all__ = ["ConcernDraft", "ConcernFilter", "ConcernView", "EventView", "act", "get_concern", "list_concerns",
-           "log_concern", "new_reference", "date"]
+           "log_concern", "new_reference"]
