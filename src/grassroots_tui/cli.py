@@ -106,33 +106,25 @@ def _fmt(dt: datetime | None) -> str:
 
 
 def _parse_when(text: str | None, field: str) -> datetime | None:
-    """`YYYY-MM-DD HH:MM` (or a date alone = 00:00), full-width digits accepted."""
+    """A typed time (`2026-09-30 10:00`, `09-30 10:00`, `昨天 16:30`; a date alone is 00:00)."""
+    from datetime import time
+
     from grassroots_tui.config import Settings
-    from grassroots_tui.domain.errors import DomainError
-    from grassroots_tui.domain.validation import nfkc
+    from grassroots_tui.domain.dates import parse_datetime
 
     if not text:
         return None
-    raw = nfkc(text).replace("/", "-").replace("T", " ")
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).replace(tzinfo=Settings().tz)
-        except ValueError:
-            continue
-    raise DomainError(f"无法识别的时间“{text}”，请写成 YYYY-MM-DD HH:MM，如 2026-09-30 10:00。", field)
+    return parse_datetime(text, datetime.now(Settings().tz), field, default_time=time(0), what="时间")
 
 
 def _parse_day(text: str | None, field: str) -> date | None:
-    from grassroots_tui.domain.errors import DomainError
-    from grassroots_tui.domain.validation import nfkc
+    """A typed day (`2026-10-20`, `10-20`, `明天`)."""
+    from grassroots_tui.config import Settings
+    from grassroots_tui.domain.dates import parse_date
 
     if not text:
         return None
-    raw = nfkc(text).replace("/", "-")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(f"无法识别的日期“{text}”，请写成 YYYY-MM-DD，如 2026-10-20。", field) from None
+    return parse_date(text, datetime.now(Settings().tz).date(), field)
 
 
 # ------------------------------------------------------------------ root
