@@ -19,7 +19,7 @@ from grassroots_tui.services.backup import (
     auto_backup, backup_database, check_database, restore_database, rotate,
 )
 from grassroots_tui.services.concerns import ConcernDraft, log_concern
-from test_metrics_db import TZ, at
+from hand_db import TZ, at
 
 # A clerk saving concerns as fast as possible; prints each reference once its transaction committed.
 WRITER = r"""

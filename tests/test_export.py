@@ -19,7 +19,7 @@ from grassroots_tui.io.export_common import COLUMNS, export_concerns, mask_text
 from grassroots_tui.services.concerns import ConcernDraft, log_concern
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import AuditLog
-from test_metrics_db import at, build_hand_db
+from hand_db import at, build_hand_db
 
 OCT = Period.month(2026, 10)
 HEADERS = [c.header for c in COLUMNS]

@@ -15,7 +15,7 @@ from grassroots_tui.services.concerns import get_concern
 from grassroots_tui.services.metrics import (
     breakdown, concern_facts, concerns_behind, count_behind, period_figures, trend,
 )
-from test_metrics_db import at, build_hand_db
+from hand_db import at, build_hand_db
 
 OCT = Period.month(2026, 10)
 
