@@ -36,9 +36,9 @@ class Status(Coded):
     MERGED = ("merged", "已合并")
 
 
-OPEN_STATUSES = frozenset(
-    {Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED, Status.AWAITING_FOLLOWUP}
-)
+# States whose deadline clock runs (see deadlines.active_deadline), then every open state.
+RUNNING_STATUSES = (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS)
+OPEN_STATUSES = frozenset(RUNNING_STATUSES + (Status.PARKED, Status.AWAITING_FOLLOWUP))
 
 
 class Action(Coded):

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Mapping
 
 from grassroots_tui.domain.calendar import WorkCalendar
-from grassroots_tui.domain.codes import Status, Urgency
+from grassroots_tui.domain.codes import RUNNING_STATUSES, Status, Urgency
 
 END_OF_DAY = time(23, 59, 59)
 
@@ -105,7 +105,7 @@ def active_deadline(status: Status, dispatch_due: datetime | None, feedback_due:
     """
     if status == Status.RECEIVED:
         return dispatch_due
-    if status in (Status.DISPATCHED, Status.IN_PROGRESS):
+    if status in RUNNING_STATUSES:
         return feedback_due
     return None
 

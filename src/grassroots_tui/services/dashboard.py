@@ -8,12 +8,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from grassroots_tui.domain.codes import MeetingType, Status
+from grassroots_tui.domain.codes import RUNNING_STATUSES, MeetingType, Status
 from grassroots_tui.domain.validation import mask_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Meeting, Resident, Unit
 
-RUNNING = (Status.RECEIVED.value, Status.DISPATCHED.value, Status.IN_PROGRESS.value)
+RUNNING = tuple(s.value for s in RUNNING_STATUSES)
 
 
 @dataclass(frozen=True)

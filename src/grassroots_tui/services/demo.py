@@ -20,7 +20,9 @@ from sqlalchemy import insert, text
 from sqlmodel import select
 
 from grassroots_tui.domain import pipeline
-from grassroots_tui.domain.codes import Action, Channel, Nature, Outcome, Satisfaction, Status, Supervision, Urgency
+from grassroots_tui.domain.codes import (
+    RUNNING_STATUSES, Action, Channel, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
+)
 from grassroots_tui.domain.deadlines import compute_deadlines
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.pinyin import full_pinyin, initials, sort_key
@@ -377,7 +379,7 @@ def _meetings(ws: Workspace, rng: random.Random, now: datetime, clerk_ids: list[
             (9, "talk", "民情恳谈会：冬季供暖")]
     with ws.write() as s:
         members = s.exec(select(Resident).order_by(Resident.id).limit(15)).all()
-        candidates = s.exec(select(Concern).where(Concern.status.in_(("received", "dispatched", "in_progress")))
+        candidates = s.exec(select(Concern).where(Concern.status.in_([st.value for st in RUNNING_STATUSES]))
                             .order_by(Concern.id.desc()).limit(10)).all()
         for offset, mtype, topic in plan:
             day = now.date() + timedelta(days=offset)

@@ -37,7 +37,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from grassroots_tui.domain import pipeline
-from grassroots_tui.domain.codes import Action, Channel, Status, Supervision
+from grassroots_tui.domain.codes import RUNNING_STATUSES, Action, Channel, Status, Supervision
 from grassroots_tui.domain.deadlines import DeadlineState, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.reference import normalise_reference
@@ -48,7 +48,7 @@ from grassroots_tui.store.models import Category, Clerk, Concern, Grid, Resident
 C = Concern.__table__.c
 R = Resident.__table__.c
 
-RUNNING = (Status.RECEIVED.value, Status.DISPATCHED.value, Status.IN_PROGRESS.value)
+RUNNING = tuple(s.value for s in RUNNING_STATUSES)
 OPEN = RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)
 # Pipeline order, for the "by state" sort and the board.
 STATE_ORDER = (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED,

@@ -11,7 +11,6 @@ A resolution names one agenda item, or none: then it covers every item of the me
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
