@@ -352,11 +352,11 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     from lxml.etree import LxmlError
     from openpyxl import load_workbook
 
+    fh = path.open("rb")  # a file object: openpyxl would refuse a workbook misnamed .csv by its name
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except DomainError:
-        raise
+        wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - zip/xml errors of a broken workbook
+        fh.close()
         raise _broken_workbook() from None
     try:
         if not wb.worksheets:
@@ -388,6 +388,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         return rows
     finally:
         wb.close()
+        fh.close()
 
 
 def match_headers(header: list[str]) -> tuple[dict[str, int], list[str]]:
