@@ -18,3 +18,8 @@ def describe(exc: BaseException) -> str | None:
         return exc.message
     translated = storage_error(exc)
     return translated.message if translated else None
+
+
+def explain(exc: BaseException, doing: str) -> str:
+    """Always one sentence: `describe(exc)`, or that `doing` failed unexpectedly (the trace goes to the log)."""
+    return describe(exc) or f"{doing}时出现意外错误，刚才的操作没有完成（详情已记入日志）。"
