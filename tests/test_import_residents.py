@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import func, select
 
 from grassroots_tui.domain.errors import DomainError
-from grassroots_tui.io.residents_import import import_residents, match_headers, write_template
+from grassroots_tui.io.residents_import import match_headers, write_template
+from grassroots_tui.services.residents import import_residents
 from grassroots_tui.services.residents import ResidentDraft, add_resident, search_residents
 from grassroots_tui.store.models import AuditLog, Resident, ResidentTag
 

@@ -90,7 +90,7 @@ def _print_json(value: Any) -> None:
 
 
 def _run(fn):  # noqa: ANN001, ANN202
-    """Turn domain errors into one Chinese line and a non-zero exit."""
+    """Turn domain errors, and a busy, full or failing database, into one Chinese line and exit 1."""
     from grassroots_tui.domain.errors import DomainError
 
     try:
@@ -99,6 +99,13 @@ def _run(fn):  # noqa: ANN001, ANN202
         _fail(exc.message)
     except (ValueError, OSError) as exc:
         _fail(str(exc))
+    except Exception as exc:
+        from grassroots_tui.services.errors import describe
+
+        message = describe(exc)  # the mapping the TUI uses too
+        if message is None:
+            raise
+        _fail(message)
 
 
 def _fmt(dt: datetime | None) -> str:

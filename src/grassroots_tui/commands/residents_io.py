@@ -20,7 +20,7 @@ def resident_import(
     """从表格导入居民：全部正确才导入，否则逐行列出问题，什么也不改。"""
 
     def go() -> None:
-        from grassroots_tui.io.residents_import import import_residents
+        from grassroots_tui.services.residents import import_residents
 
         ws = _workspace(db)
         try:

@@ -6,10 +6,10 @@ Columns are found by their Chinese headers, in any order, matched leniently (`�
 `标签`, `备注` …; spaces, `*` and bracketed notes such as `（必填）` are ignored). Unknown columns
 are reported and skipped.
 
-All or nothing: every row is checked first (the register's own validation, duplicates inside
-the file and against the database: same ID number, or same name + phone); a file with any bad
-row changes nothing and comes back with a row-by-row report. A clean file is written in one
-transaction with one audit-log row.
+This module reads (formats only, no database); `services.residents.import_residents` checks
+every row and writes all or nothing. Reading is bounded (MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS,
+MAX_CELLS, MAX_TEXT_CHARS, MAX_FILE_BYTES and, for .xlsx, the unzipped sizes read from the zip
+directory): a file beyond them is refused with one Chinese sentence before its rows are expanded.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -63,7 +62,19 @@ TEMPLATE_NOTES = (
     "有任何一行出错时整个文件都不导入，程序会逐行列出问题；同一身份证号、或同一姓名加电话视为重复。",
 )
 
-MAX_ROWS = 100_000
+# Bounds on what one import may hold, checked before any row is expanded into memory, so a
+# small hostile file (one declaring A1:XFD1048576, a zip bomb, a 50 MB line) is refused at once.
+# A committee's register is a few thousand people and about 15 columns; these leave ample room.
+MAX_ROWS = 100_000  # data rows in one file (the sheet's rows after the header)
+MAX_COLUMNS = 64  # columns holding anything
+MAX_CELL_CHARS = 5_000  # characters in one cell (the longest field, 备注, takes 5 000)
+MAX_CELLS = 2_000_000  # non-empty cells in the sheet
+MAX_TEXT_CHARS = 30_000_000  # characters in all cells together
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the file as stored on disk
+MAX_PART_BYTES = 128 * 1024 * 1024  # one part of an .xlsx once unzipped (the directory's own figure)
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # all parts of an .xlsx once unzipped
+MAX_PARTS = 2_000  # files inside an .xlsx
+MAX_LINE_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)  # one physical line of a CSV
 
 
 @dataclass(frozen=True)
@@ -123,9 +134,18 @@ def _cell(value: object) -> str:
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (what Excel in China saves as "CSV")."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else GB18030
+    (what Excel in China saves as "CSV")."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise DomainError("文件开头标明是 UTF-8，但其中有无法识别的文字；请重新另存为“CSV UTF-8”。", "file") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DomainError("无法识别文件的文字编码：请另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）。", "file") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -136,44 +156,239 @@ def decode_csv(data: bytes) -> str:
         raise DomainError("无法识别文件的文字编码：请另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）。", "file") from None
 
 
-def read_table(path: Path) -> list[list[str]]:
-    """All rows of the first sheet (or the CSV), as text; row 0 is the header."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
+def _refuse(message: str) -> DomainError:
+    return DomainError(message, "file")
 
-            try:
-                wb = load_workbook(path, read_only=True, data_only=True)
-            except Exception as exc:  # noqa: BLE001 - zip/xml errors of a broken workbook
-                raise DomainError(f"无法打开 Excel 文件：{exc}", "file") from None
-            try:
-                ws = wb.worksheets[0]
-                rows = []
-                for values in ws.iter_rows(values_only=True):
-                    rows.append([_cell(v) for v in values])
-                    if len(rows) > MAX_ROWS + 1:
-                        raise DomainError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件。", "file")
-                return rows
-            finally:
-                wb.close()
-        if suffix in (".xls",):
-            raise DomainError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV UTF-8。", "file")
+
+def _too_many_rows() -> DomainError:
+    return _refuse(f"文件超过一次导入的上限 {MAX_ROWS} 行，请分成几个文件。")
+
+
+def _too_many_columns(where: str) -> DomainError:
+    return _refuse(f"{where}超过了 {MAX_COLUMNS} 列的上限；请删除表格右侧多余的列后再导入。")
+
+
+def _too_long_cell(row: int, column: int, length: int) -> DomainError:
+    return _refuse(f"第 {row} 行第 {column} 列有 {length} 个字，超过每格 {MAX_CELL_CHARS} 字的上限。")
+
+
+class _Budget:
+    """Counts cells and characters as rows are read; refuses past the bounds."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.chars = 0
+
+    def row(self, row_no: int, cells: list[str]) -> list[str]:
+        while cells and not cells[-1]:
+            cells.pop()  # trailing blanks are no column
+        if len(cells) > MAX_COLUMNS:
+            raise _too_many_columns(f"第 {row_no} 行有 {len(cells)} 列，")
+        for col, text in enumerate(cells, 1):
+            if text:
+                if len(text) > MAX_CELL_CHARS:
+                    raise _too_long_cell(row_no, col, len(text))
+                self.cells += 1
+                self.chars += len(text)
+        if self.cells > MAX_CELLS:
+            raise _refuse(f"文件中填写的单元格超过 {MAX_CELLS} 个的上限，请分成几个文件。")
+        if self.chars > MAX_TEXT_CHARS:
+            raise _refuse(f"文件的文字总量超过 {MAX_TEXT_CHARS} 字的上限，请分成几个文件。")
+        return cells
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """All rows of the first sheet (or the CSV), as text; row 0 is the sheet's first row.
+
+    Bounded: a file beyond MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS, MAX_CELLS or
+    MAX_TEXT_CHARS is refused with one Chinese sentence, before its rows are expanded.
+    """
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise _refuse(f"{path} 是文件夹，请指定一个文件。")
+        if size > MAX_FILE_BYTES:
+            raise _refuse(f"文件有 {size // (1024 * 1024)} MB，超过导入上限 {MAX_FILE_BYTES // (1024 * 1024)} MB；"
+                          "请分成几个文件。")
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
+            raise _refuse("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV UTF-8。")
+        if magic.startswith(b"PK") or path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DomainError(f"找不到文件 {path}。", "file") from None
+        raise _refuse(f"找不到文件 {path}。") from None
+    except PermissionError:
+        raise _refuse(f"没有权限读取文件 {path}。") from None
     except IsADirectoryError:
-        raise DomainError(f"{path} 是文件夹，请指定一个文件。", "file") from None
+        raise _refuse(f"{path} 是文件夹，请指定一个文件。") from None
+    return _read_csv(data)
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
     text = decode_csv(data)
+    del data
+    if "\x00" in text:
+        raise _refuse("文件中含有空字符（NUL），不是文本格式的 CSV；请在 Excel 中另存为“CSV UTF-8”或 .xlsx。")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+
+    def lines():  # noqa: ANN202
+        for n, line in enumerate(io.StringIO(text, newline=""), 1):
+            if len(line) > MAX_LINE_CHARS:
+                raise _refuse(f"CSV 文件第 {n} 行有 {len(line)} 个字符，超过每行 {MAX_LINE_CHARS} 字符的上限；"
+                              "这不像一份居民名单。")
+            yield line
+
+    budget = _Budget()
+    rows: list[list[str]] = []
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise DomainError(f"CSV 文件格式有误：{exc}", "file") from None
-    if len(rows) > MAX_ROWS + 1:
-        raise DomainError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件。", "file")
+        for row in reader:
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            rows.append(budget.row(reader.line_num, row))
+    except csv.Error:
+        raise _refuse(f"CSV 文件第 {reader.line_num} 行格式有误（引号不成对或单元格过长）。") from None
     return rows
+
+
+# ---------------------------------------------------------------- xlsx, bounded
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _broken_workbook() -> DomainError:
+    return _refuse("无法打开 Excel 文件：文件已损坏，或不是 .xlsx 格式；请在 Excel 中重新另存为 .xlsx。")
+
+
+def _check_archive(path: Path) -> None:
+    """The zip directory's own figures, before anything is decompressed (zip bombs stop here)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = zf.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _refuse(f"Excel 文件内含 {len(parts)} 个部件，超过 {MAX_PARTS} 个的上限，不像一份名单。")
+            total = 0
+            for part in parts:
+                if part.file_size > MAX_PART_BYTES:
+                    raise _refuse(f"Excel 文件解压后过大（其中 {part.filename} 有 {part.file_size // (1024 * 1024)} MB，"
+                                  f"上限 {MAX_PART_BYTES // (1024 * 1024)} MB）；请分成几个文件。")
+                total += part.file_size
+            if total > MAX_UNZIPPED_BYTES:
+                raise _refuse(f"Excel 文件解压后共 {total // (1024 * 1024)} MB，"
+                              f"超过 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB 的上限；请分成几个文件。")
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    with zf.open(part) as fh:
+                        start = fh.read(2048)
+                    if b"<!DOCTYPE" in start or "<!DOCTYPE".encode("utf-16-le") in start:
+                        raise _broken_workbook()  # no DTD belongs in a workbook (entity bombs)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, RuntimeError):
+        raise _broken_workbook() from None
+
+
+def _has_value(cell) -> bool:  # noqa: ANN001
+    for child in cell:
+        tag = child.tag
+        if tag.endswith("}v") and child.text:
+            return True
+        if tag.endswith("}is"):
+            return True
+    return False
+
+
+def _scan_sheet(source) -> tuple[int, int]:  # noqa: ANN001
+    """The last row and column holding a value, read from the sheet's XML without expanding rows.
+
+    Refuses as soon as a value lies beyond MAX_ROWS (+ the header) or MAX_COLUMNS, or the
+    sheet holds more than MAX_CELLS values. Memory stays flat: each row is dropped once seen.
+    """
+    from lxml import etree
+
+    last_row = last_col = cells = row_no = 0
+    parser = etree.iterparse(source, events=("end",), tag="{*}row", resolve_entities=False, no_network=True)
+    for _event, row in parser:
+        r = row.get("r")
+        row_no = int(r) if r and r.isdigit() else row_no + 1
+        col = 0
+        for cell in row.iterchildren("{*}c"):
+            ref = cell.get("r")
+            if ref:
+                m = _CELL_REF.match(ref)
+                if m is None:
+                    raise _broken_workbook()
+                col = _column_number(m.group(1))
+            else:
+                col += 1
+            if _has_value(cell):
+                cells += 1
+                if col > MAX_COLUMNS:
+                    raise _too_many_columns(f"第 {row_no} 行第 {col} 列有内容，")
+                if row_no > MAX_ROWS + 1:
+                    raise _too_many_rows()
+                last_row = row_no
+                last_col = max(last_col, col)
+        if cells > MAX_CELLS:
+            raise _refuse(f"文件中填写的单元格超过 {MAX_CELLS} 个的上限，请分成几个文件。")
+        row.clear()
+        while row.getprevious() is not None:
+            del row.getparent()[0]
+    return last_row, last_col
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    _check_archive(path)
+    from lxml.etree import LxmlError
+    from openpyxl import load_workbook
+
+    fh = path.open("rb")  # a file object: openpyxl would refuse a workbook misnamed .csv by its name
+    try:
+        wb = load_workbook(fh, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - zip/xml errors of a broken workbook
+        fh.close()
+        raise _broken_workbook() from None
+    try:
+        if not wb.worksheets:
+            raise _refuse("Excel 文件中没有工作表。")
+        ws = wb.worksheets[0]
+        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
+        if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_COLUMNS:
+            raise _refuse(
+                f"工作表声明的范围有 {declared_rows} 行、{declared_cols} 列，超过导入上限（{MAX_ROWS} 行数据、"
+                f"{MAX_COLUMNS} 列）；请把数据复制到一个新的工作表，另存后再导入。")
+        try:
+            # openpyxl's read-only sheets keep their archive and part name; the scan reads the same part.
+            with wb._archive.open(ws._worksheet_path) as source:
+                last_row, last_col = _scan_sheet(source)
+        except (LxmlError, KeyError, ValueError):
+            raise _broken_workbook() from None
+        if last_row == 0:
+            return []
+        budget = _Budget()
+        rows = []
+        try:
+            for n, values in enumerate(ws.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_col,
+                                                    values_only=True), 1):
+                rows.append(budget.row(n, [_cell(v) for v in values]))
+        except DomainError:
+            raise
+        except Exception:  # noqa: BLE001 - malformed cells of a broken workbook
+            raise _broken_workbook() from None
+        return rows
+    finally:
+        wb.close()
+        fh.close()
 
 
 def match_headers(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -202,14 +417,15 @@ def match_headers(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return found, ignored
 
 
-# ---------------------------------------------------------------- checking and writing
+# ---------------------------------------------------------------- rows to fields
 
 def _digits(value: str) -> str:
     m = re.search(r"\d+", unicodedata.normalize("NFKC", value))
     return m.group(0) if m else unicodedata.normalize("NFKC", value).strip()
 
 
-def _address(values: dict[str, str]) -> str:
+def address_of(values: dict[str, str]) -> str:
+    """One address from an `地址` column, or from separate 楼栋/单元/室 columns."""
     if values.get("address", "").strip():
         return values["address"]
     parts = [_digits(values.get(k, "")) for k in ("building", "unit", "room")]
@@ -218,108 +434,6 @@ def _address(values: dict[str, str]) -> str:
             return "-".join(parts)
         return "".join(f"{p}{suffix}" for p, suffix in zip(parts, ("号楼", "单元", "室"), strict=True) if p)
     return ""
-
-
-def import_residents(ws, actor_id: int, path: Path | str,  # noqa: ANN001
-                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Check every row, then write all of them in one transaction — or none and report why."""
-    from sqlmodel import select
-
-    from grassroots_tui.services.residents import (
-        ResidentDraft, find_duplicate, insert_resident, prepare_resident,
-    )
-    from grassroots_tui.store.models import AuditLog, Grid
-
-    path = Path(path)
-    report = ImportReport(str(path))
-    table = read_table(path)
-    # The header is the first row with any text in it.
-    start = next((i for i, r in enumerate(table) if any(c.strip() for c in r)), None)
-    if start is None:
-        raise DomainError("文件是空的，没有表头和数据。", "file")
-    header = table[start]
-    columns, report.ignored_columns = match_headers(header)
-    report.columns = {f: str(header[i]) for f, i in columns.items()}
-    if "name" not in columns:
-        raise DomainError("找不到“姓名”列：第一行应是表头，如 姓名、性别、身份证号、手机、地址。", "file")
-    with ws.read() as s:
-        grids = {g.code: g.code for g in s.exec(select(Grid)).all()}
-        grids.update({g.name: g.code for g in s.exec(select(Grid)).all()})
-    prepared = []
-    seen_ids: dict[str, int] = {}
-    seen_name_phone: dict[tuple[str, str], int] = {}
-    data_rows = [(start + 2 + n, r) for n, r in enumerate(table[start + 1:])]
-    total = sum(1 for _n, r in data_rows if any(c.strip() for c in r))
-    report.rows = total
-
-    def column_of(field_name: str | None) -> str:
-        key = {"address": "address", "estate": "estate"}.get(field_name or "", field_name or "")
-        if key == "address" and "address" not in columns:
-            return "/".join(report.columns[k] for k in ("building", "unit", "room") if k in report.columns)
-        return report.columns.get(key, LABELS.get(key, ""))
-
-    done = 0
-    for row_no, row in data_rows:
-        if not any(c.strip() for c in row):
-            continue
-        values = {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
-        grid_raw = unicodedata.normalize("NFKC", values.get("grid", "")).strip()
-        grid = grids.get(grid_raw) or grids.get(grid_raw.upper()) if grid_raw else None
-        if grid_raw and grid is None:
-            report.errors.append(RowError(row_no, column_of("grid"), f"没有“{grid_raw}”这个网格（写网格编码或名称）。"))
-            continue
-        try:
-            draft = ResidentDraft(
-                name=values.get("name", ""), phone=values.get("phone", ""), id_number=values.get("id_number", ""),
-                id_type=values.get("id_type", "") or "id_card", address=_address(values),
-                estate=values.get("estate", ""), grid=grid, sex=values.get("sex", ""),
-                tags=(values.get("tags", ""),), notes=values.get("notes", ""),
-                relation_to_head=values.get("relation_to_head", ""), residence_type=values.get("residence_type", ""),
-                tenure=values.get("tenure", ""),
-            )
-            p = prepare_resident(draft)
-        except DomainError as exc:
-            report.errors.append(RowError(row_no, column_of(exc.field), exc.message))
-            continue
-        if p.id_number and p.id_number in seen_ids:
-            report.errors.append(RowError(row_no, column_of("id_number"),
-                                          f"与第 {seen_ids[p.id_number]} 行的证件号相同。", duplicate=True))
-            continue
-        if p.phone and (p.name, p.phone) in seen_name_phone:
-            report.errors.append(RowError(row_no, column_of("name"),
-                                          f"与第 {seen_name_phone[(p.name, p.phone)]} 行姓名和电话相同。", duplicate=True))
-            continue
-        if p.id_number:
-            seen_ids[p.id_number] = row_no
-        if p.phone:
-            seen_name_phone[(p.name, p.phone)] = row_no
-        prepared.append((row_no, p))
-        done += 1
-        if progress and done % 200 == 0:
-            progress(done, total * 2)
-    # Already in the register?
-    with ws.read() as s:
-        for row_no, p in prepared:
-            duplicate = find_duplicate(s, p)
-            if duplicate:
-                report.errors.append(RowError(row_no, column_of("id_number" if "证件号" in duplicate else "name"),
-                                              "台账中已有：" + duplicate, duplicate=True))
-    if report.errors:
-        report.errors.sort(key=lambda e: e.row)
-        return report
-    if progress:
-        progress(total, total * 2)
-    with ws.write() as s:
-        for n, (_row_no, p) in enumerate(prepared, 1):
-            insert_resident(s, ws, p)
-            if progress and n % 200 == 0:
-                progress(total + n, total * 2)
-        s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="import", target="resident",
-                       detail=f"从 {path.name} 导入居民 {len(prepared)} 位"))
-    report.imported = len(prepared)
-    if progress:
-        progress(total * 2, total * 2)
-    return report
 
 
 def write_template(path: Path | str) -> Path:

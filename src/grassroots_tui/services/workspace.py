@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from grassroots_tui.config import Settings
 from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.services.errors import storage_error
 from grassroots_tui.domain.pinyin import initials
 from grassroots_tui.store import migrate
 from grassroots_tui.store.engine import make_engine, writer
@@ -31,17 +33,35 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | str, *, settings: Settings | None = None,
              clock: Callable[[], datetime] | None = None) -> "Workspace":
-        """Open (creating or upgrading, after a backup) the database at `path`."""
+        """Open (creating or upgrading, after a backup) the database at `path`.
+
+        A file that is not a grassroots database is refused before anything touches it.
+        """
         path = Path(path)
+        try:
+            migrate.check_file(path)
+        except migrate.ForeignFile as exc:
+            raise DomainError(_foreign_message(path, exc), "db") from None
+        except migrate.UnknownRevision as exc:
+            raise DomainError(_newer_message(path, exc), "db") from None
         engine = make_engine(path)
         try:
             backup = migrate.upgrade(engine, path)
+            ws = cls(path, engine, settings or Settings(), clock)
+            ws.backup_path = backup
+            seed_reference_data(ws)
         except migrate.UnknownRevision as exc:
             engine.dispose()
-            raise DomainError(f"数据库 {path} 由更新版本的程序创建（版本 {exc}），请升级程序后再打开。") from None
-        ws = cls(path, engine, settings or Settings(), clock)
-        ws.backup_path = backup
-        seed_reference_data(ws)
+            raise DomainError(_newer_message(path, exc), "db") from None
+        except DBAPIError as exc:
+            engine.dispose()
+            translated = storage_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+        except BaseException:
+            engine.dispose()
+            raise
         return ws
 
     def now(self) -> datetime:
@@ -61,10 +81,21 @@ class Workspace:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction, begun IMMEDIATE: all of an action or none of it."""
-        with Session(self.writer_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        """One transaction, begun IMMEDIATE: all of an action or none of it.
+
+        A busy database (another clerk's transaction outlasting the busy timeout), a full
+        disk or an I/O error rolls the transaction back and raises StorageUnavailable, whose
+        message is one Chinese sentence.
+        """
+        try:
+            with Session(self.writer_engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except DBAPIError as exc:
+            translated = storage_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
     def get_setting(self, key: str, default: str = "") -> str:
         with self.read() as s:
@@ -81,6 +112,23 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _newer_message(path: Path, exc: migrate.UnknownRevision) -> str:
+    return f"数据库 {path} 由更新版本的程序创建（版本 {exc}），请升级程序后再打开。"
+
+
+def _foreign_message(path: Path, exc: migrate.ForeignFile) -> str:
+    if exc.reason == "directory":
+        return f"{path} 是文件夹，不是数据库文件；请指定一个文件。"
+    if exc.reason == "foreign":
+        # Another program's table names are data: no control characters reach the terminal.
+        names = ["".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in n[:30]) for n in exc.tables[:5]]
+        shown = "、".join(names) + ("等" if len(exc.tables) > 5 else "")
+        return f"{path} 是另一个程序的数据库（其中有表 {shown}），不是本程序的数据库，未做任何改动；请换一个文件名。"
+    if exc.reason == "unreadable":
+        return f"{path} 无法作为本程序的数据库读取（文件可能已损坏），未做任何改动；请从备份恢复或换一个文件名。"
+    return f"{path} 不是数据库文件（可能是表格或文本文件），未做任何改动；请换一个文件名。"
 
 
 def seed_reference_data(ws: Workspace) -> None:

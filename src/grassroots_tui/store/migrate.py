@@ -79,6 +79,78 @@ class UnknownRevision(Exception):
     """The database was written by a newer version of the program."""
 
 
+class ForeignFile(Exception):
+    """The file is not a grassroots database; `reason` says what it is instead."""
+
+    def __init__(self, reason: str, tables: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "not_sqlite" | "unreadable" | "foreign"
+        self.tables = tables
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Tables every grassroots database has had since revision 0001.
+CORE_TABLES = frozenset({"setting", "clerk", "concern", "resident"})
+
+
+def check_file(path: Path) -> str | None:
+    """Refuse, without changing a byte of it, a file that is not a grassroots database.
+
+    Returns the file's revision (None for a missing or empty file, which may be
+    initialised). Raises ForeignFile for a file that is not SQLite, cannot be read, or
+    holds another program's tables, and UnknownRevision for a newer program's database.
+    Runs before the engine connects, since the engine's first connection switches the
+    file to WAL. A grassroots database always has alembic_version: the first migration
+    creates the tables and stamps the revision in one transaction, so there is no such
+    thing as an unstamped grassroots file.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ForeignFile("directory") from None
+    if not head:
+        return None
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise ForeignFile("not_sqlite")
+    try:
+        # mode=ro: this connection can write nothing; the file stays as it is.
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise ForeignFile("unreadable") from None
+    try:
+        names = tuple(sorted(r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")))
+        revision = None
+        if "alembic_version" in names:
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = revision[0] if revision else None
+    except sqlite3.Error:
+        raise ForeignFile("unreadable") from None
+    finally:
+        con.close()
+    if not names:
+        return None  # an empty SQLite file: a new database
+    if "alembic_version" not in names or not CORE_TABLES <= set(names):
+        raise ForeignFile("foreign", tuple(n for n in names if n != "alembic_version"))
+    if revision is None:
+        raise ForeignFile("unreadable")  # our tables but no revision row: not something we wrote
+    if revision != HEAD_REVISION and not _known_revision(revision):
+        raise UnknownRevision(revision)
+    return revision
+
+
+def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
+    try:
+        return ScriptDirectory.from_config(alembic_config(None)).get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several types here
+        return False
+
+
 def upgrade(engine: Engine, path: Path, revision: str = "head") -> Path | None:
     """Bring the database to `revision`; returns the backup path when one was made."""
     current = current_revision(engine)

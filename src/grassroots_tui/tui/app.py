@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from grassroots_tui.tui.screens.dashboard import DashboardScreen
 from grassroots_tui.tui.screens.help import HelpScreen, help_rows
@@ -113,6 +114,7 @@ class GrassrootsApp(App[None]):
     def _open_workspace(self) -> None:
         from grassroots_tui.domain.errors import DomainError
         from grassroots_tui.services.clerks import current_clerk, remember_clerk
+        from grassroots_tui.services.errors import explain
         from grassroots_tui.services.workspace import Workspace
 
         try:
@@ -122,7 +124,7 @@ class GrassrootsApp(App[None]):
             return
         except Exception as exc:  # noqa: BLE001 - the clerk sees a sentence, we keep the log
             self.log.error("opening the workspace failed", exc)
-            self.call_from_thread(self._workspace_failed, f"打开数据库 {self.db_path} 时出错：{exc}")
+            self.call_from_thread(self._workspace_failed, explain(exc, f"打开数据库 {self.db_path} "))
             return
         warning = ""
         try:
@@ -165,6 +167,18 @@ class GrassrootsApp(App[None]):
         # Back from another window: someone else may have changed the figures.
         if isinstance(self.screen, DashboardScreen):
             self.screen.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An app worker that failed without saying why: one sentence for the clerk, the trace for the log.
+
+        The sentence comes from the mapping the command line uses (services.errors).
+        """
+        if event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        from grassroots_tui.services.errors import explain
+
+        self.log.error(f"worker {event.worker.name} failed", event.worker.error)
+        self.notify(explain(event.worker.error, "后台操作"), severity="error", markup=False)
 
     def on_unmount(self) -> None:
         if self.ws is not None:

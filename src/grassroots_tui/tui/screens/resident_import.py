@@ -93,7 +93,7 @@ class ImportDialog(ModalScreen[int]):
     @work(thread=True, exclusive=True, group="resident-import", exit_on_error=False)
     def _run(self, ws, actor_id: int, path: Path) -> None:  # noqa: ANN001
         from grassroots_tui.domain.errors import DomainError
-        from grassroots_tui.io.residents_import import import_residents
+        from grassroots_tui.services.residents import import_residents
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(total, 1), progress=done)
