@@ -238,4 +238,4 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         app.push_screen(BehindScreen(Period.month(2026, 10), "response_rate", "denominator"))
         await t.check("统计明细", lambda: isinstance(app.screen, BehindScreen) and "漏水甲" in text())
 
-    assert len(t.seen) == 16
+    assert len(t.seen) == 14
