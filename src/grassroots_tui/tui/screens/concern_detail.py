@@ -21,7 +21,7 @@ from textual.widgets import Static
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Status, Supervision
 from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
 from grassroots_tui.tui.widgets.footer import KeyBar
-from grassroots_tui.tui.widgets.text import safe
+from grassroots_tui.tui.widgets.text import printable, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class ConcernDetailScreen(ActionLauncher, Screen):
 
     def say(self, message: str, error: bool = False) -> None:
         msg = self.query_one("#detail-message", Static)
-        msg.update(safe(Text(message)))
+        msg.update(safe(Text(printable(message))))
         msg.set_class(bool(message), "-shown")
         msg.set_class(error, "-error")
 

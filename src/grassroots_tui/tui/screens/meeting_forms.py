@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.validation import nfkc
 from grassroots_tui.tui.widgets.date_field import DateField
-from grassroots_tui.tui.widgets.text import crop
+from grassroots_tui.tui.widgets.text import crop, printable, safe
 
 MEETING_TYPES = (("议事协商会", "consultation"), ("民情恳谈会", "talk"), ("联席会议", "joint"),
                  ("听证会", "hearing"), ("居民(代表)会议", "residents"), ("两委会", "committee"))
@@ -123,7 +123,7 @@ class FormModal(ModalScreen[Any]):
         self.busy = False
         target = self.query(f"#err-{exc.field}") if exc.field else None
         widget = target.first() if target else self.query_one("#err-form")
-        widget.update(Text(exc.message))
+        widget.update(Text(printable(exc.message)))
         widget.add_class("-shown")
 
     def action_save(self) -> None:
@@ -245,7 +245,7 @@ class NewMeetingForm(FormModal):
             text.append("\n" if i else "")
             text.append("提醒：", style="bold yellow")
             text.append(w)
-        self.query_one("#warnings", Static).update(text)
+        self.query_one("#warnings", Static).update(safe(text))
 
 
 # ---------------------------------------------------------------- resolution, vote, action item
@@ -319,7 +319,7 @@ class VoteForm(FormModal):
         try:
             result = decide(meeting_rules(ws)[self.meeting_type], self.entitled, self.present, *self._counts())
         except DomainError as exc:
-            outcome.update(Text(exc.message, style="red"))
+            outcome.update(Text(printable(exc.message), style="red"))
             return
         style = "bold green" if result.outcome.carried else "bold red"
         outcome.update(Text.assemble((result.outcome.label, style), "  ", result.reason))
