@@ -205,6 +205,14 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await t.check("居民台账", lambda: isinstance(app.screen, ResidentsScreen) and "恶意甲" in text()
                       and "独居甲" in text())
 
+        from grassroots_tui.tui.screens.resident_form import ResidentForm
+
+        t.start()
+        app.push_screen(ResidentForm(int(refs["resident"])))
+        await t.check("居民资料表单", lambda: isinstance(app.screen, ResidentForm) and "恶意甲" in text())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentsScreen))
+
         t.start()
         app.switch_screen(app.dashboard)
         await wait_for(pilot, lambda: app.screen is app.dashboard)
@@ -222,6 +230,31 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await t.check("会议详情", lambda: isinstance(app.screen, MeetingScreen) and app.screen.loads
                       and "决议甲" in text() and "提议甲" in text())
 
+        from grassroots_tui.services.clerks import list_clerks
+        from grassroots_tui.services.meetings import get_meeting
+        from grassroots_tui.tui.screens.clerk_picker import ClerkPicker
+        from grassroots_tui.tui.screens.meeting_forms import (
+            ActionItemForm, CompleteActionForm, ConcernPicker, MinutesForm, ResolutionForm, VoteForm,
+        )
+
+        m = get_meeting(app.ws, refs["meeting"])
+        resolution, action = m.resolutions[0], m.resolutions[0].actions[0]
+        forms = [
+            ("议题记录", MinutesForm(m.reference, m.agenda[0]), "记录甲"),
+            ("决议表单", ResolutionForm(m.reference, m.agenda), "提议甲"),
+            ("表决表单", VoteForm(m.reference, resolution, m.type, m.entitled, m.present), "决议甲"),
+            ("议定事项表单", ActionItemForm(resolution, [("WY", "物业" + hostile_db.PAYLOAD)]), "物业甲"),
+            ("办结表单", CompleteActionForm(action), "事项甲"),
+            ("选择诉求", ConcernPicker(), "漏水甲"),
+            ("切换工作人员", ClerkPicker(list_clerks(app.ws)), "员甲"),
+        ]
+        for name, form, marker in forms:
+            t.start()
+            app.push_screen(form)
+            await t.check(name, lambda form=form, marker=marker: app.screen is form and marker in text())
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen))
+
         t.start()
         app.push_screen(CheckInScreen(refs["meeting"]))
         await t.check("签到", lambda: isinstance(app.screen, CheckInScreen) and app.screen.loads
@@ -233,9 +266,12 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await wait_for(pilot, lambda: app.screen is app.dashboard)
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, StatisticsScreen))
+        t.start()
+        await pilot.press("3")
+        await t.check("统计（按承办单位）", lambda: "物业甲" in text())
         from grassroots_tui.domain.metrics import Period
 
         app.push_screen(BehindScreen(Period.month(2026, 10), "response_rate", "denominator"))
         await t.check("统计明细", lambda: isinstance(app.screen, BehindScreen) and "漏水甲" in text())
 
-    assert len(t.seen) == 14
+    assert len(t.seen) == 23

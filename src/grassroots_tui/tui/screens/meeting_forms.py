@@ -393,10 +393,13 @@ class MinutesForm(FormModal):
 
     def fields(self) -> Iterable[Widget]:
         yield Static(crop(f"议题 {self.item.position}：{self.item.title}", 300), classes="form-note")
-        yield from self.row("记录", TextArea(self.item.minutes, id="minutes", soft_wrap=True), "minutes")
+        # Control characters of stored minutes are shown as symbols; untouched, the original goes back.
+        self._shown = printable(self.item.minutes)
+        yield from self.row("记录", TextArea(self._shown, id="minutes", soft_wrap=True), "minutes")
 
     def collect(self) -> Any:
-        return self.query_one("#minutes", TextArea).text
+        text = self.query_one("#minutes", TextArea).text
+        return self.item.minutes if text == self._shown else text
 
     def submit(self, ws: Any, values: Any) -> Any:
         from grassroots_tui.services.meetings import record_minutes
