@@ -73,6 +73,22 @@ class Terminal:
         self.seen.append(name)
         return output
 
+    async def section(self, key: str) -> None:
+        """Back to the dashboard, then the section's F-key; output is checked from here on."""
+        self.app.switch_screen(self.app.dashboard)
+        await wait_for(self.pilot, lambda: self.app.screen is self.app.dashboard)
+        self.start()
+        await self.pilot.press(key)
+
+    async def modal(self, name: str, screen, marker: str) -> None:  # noqa: ANN001
+        """Push `screen`, check it shows `marker` cleanly, close it with Esc."""
+        under = self.app.screen
+        self.start()
+        self.app.push_screen(screen)
+        await self.check(name, lambda: self.app.screen is screen and marker in screen_text(self.app))
+        await self.pilot.press("escape")
+        await wait_for(self.pilot, lambda: self.app.screen is under)
+
 
 def test_textual_writes_no_screen_clear_of_its_own() -> None:
     """The check on `ESC[2J` can fail: Textual's own output in this mode never contains it."""
@@ -176,10 +192,7 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConcernDetailScreen))
 
-        t.start()
-        app.switch_screen(app.dashboard)
-        await wait_for(pilot, lambda: app.screen is app.dashboard)
-        await pilot.press("f2")
+        await t.section("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         intake = app.screen
         from grassroots_tui.services.residents import get_resident
@@ -192,31 +205,17 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await t.check("登记诉求（在办诉求）", lambda: "漏水甲" in text() and "恶意甲" in text())
         from grassroots_tui.services.concerns import get_concern
 
-        t.start()
-        app.push_screen(ConcernPeek(get_concern(app.ws, refs["concern"])))
-        await t.check("诉求速览", lambda: isinstance(app.screen, ConcernPeek) and "漏水甲" in text())
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await t.modal("诉求速览", ConcernPeek(get_concern(app.ws, refs["concern"])), "漏水甲")
 
-        t.start()
-        app.switch_screen(app.dashboard)
-        await wait_for(pilot, lambda: app.screen is app.dashboard)
-        await pilot.press("f5")
+        await t.section("f5")
         await t.check("居民台账", lambda: isinstance(app.screen, ResidentsScreen) and "恶意甲" in text()
                       and "独居甲" in text())
 
         from grassroots_tui.tui.screens.resident_form import ResidentForm
 
-        t.start()
-        app.push_screen(ResidentForm(int(refs["resident"])))
-        await t.check("居民资料表单", lambda: isinstance(app.screen, ResidentForm) and "恶意甲" in text())
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResidentsScreen))
+        await t.modal("居民资料表单", ResidentForm(int(refs["resident"])), "恶意甲")
 
-        t.start()
-        app.switch_screen(app.dashboard)
-        await wait_for(pilot, lambda: app.screen is app.dashboard)
-        await pilot.press("f4")
+        await t.section("f4")
         await t.check("会议列表", lambda: isinstance(app.screen, MeetingsScreen) and "议题甲" in text())
         t.start()
         await pilot.press("f7")
@@ -249,11 +248,7 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
             ("切换工作人员", ClerkPicker(list_clerks(app.ws)), "员甲"),
         ]
         for name, form, marker in forms:
-            t.start()
-            app.push_screen(form)
-            await t.check(name, lambda form=form, marker=marker: app.screen is form and marker in text())
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen))
+            await t.modal(name, form, marker)
 
         t.start()
         app.push_screen(CheckInScreen(refs["meeting"]))
@@ -261,10 +256,7 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
                       and "0甲" in text())
         await pilot.press("escape")
 
-        t.start()
-        app.switch_screen(app.dashboard)
-        await wait_for(pilot, lambda: app.screen is app.dashboard)
-        await pilot.press("f6")
+        await t.section("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, StatisticsScreen))
         t.start()
         await pilot.press("3")
