@@ -49,8 +49,27 @@ class CliError(Exception):
     pass
 
 
+def say(text: str = "", *, err: bool = False) -> None:
+    """Every line a command prints: stored text never sends a control character to the terminal.
+
+    ESC, BEL, C1 and bidirectional controls are shown as symbols (`domain.text.printable`); the
+    line breaks and tabs of the output itself stay. A field that must stay on its line (a
+    summary in a list row) is passed through `one_line` first.
+    """
+    from grassroots_tui.domain.text import printable
+
+    typer.echo(printable(text), err=err)
+
+
+def one_line(value: str | None) -> str:
+    """A stored field shown inside one output line: its own line breaks and tabs shown as symbols."""
+    from grassroots_tui.domain.text import printable_line
+
+    return printable_line(value)
+
+
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     raise typer.Exit(code)
 
 
@@ -86,7 +105,10 @@ def _plain(value: Any) -> Any:
 
 
 def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(_plain(value), ensure_ascii=False, indent=2))
+    """JSON on stdout; the control characters json.dumps leaves raw (DEL, C1, bidi) are escaped too."""
+    from grassroots_tui.domain.text import json_text
+
+    typer.echo(json_text(json.dumps(_plain(value), ensure_ascii=False, indent=2)))
 
 
 def _run(fn):  # noqa: ANN001, ANN202
@@ -148,7 +170,7 @@ def root(
     if version:
         from grassroots_tui import __version__
 
-        typer.echo(__version__)
+        say(__version__)
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         _launch(db, clerk)
@@ -169,9 +191,9 @@ def init(db: DbOpt = None) -> None:
         ws = _workspace(db)
         from grassroots_tui.store.migrate import current_revision
 
-        typer.echo(f"数据库已就绪：{ws.path}（版本 {current_revision(ws.engine)}）")
+        say(f"数据库已就绪：{ws.path}（版本 {current_revision(ws.engine)}）")
         if ws.backup_path:
-            typer.echo(f"升级前的备份：{ws.backup_path}")
+            say(f"升级前的备份：{ws.backup_path}")
         ws.close()
 
     _run(go)
@@ -182,10 +204,10 @@ def paths(db: DbOpt = None) -> None:
     """显示数据库、配置和数据文件所在的位置。"""
     from grassroots_tui.config import packaged_data_dir, resolve_db_path, user_config_dir, user_data_dir
 
-    typer.echo(f"数据库：{resolve_db_path(db or STATE.db)}")
-    typer.echo(f"用户数据目录：{user_data_dir()}")
-    typer.echo(f"配置目录（放同名文件即可覆盖默认规则）：{user_config_dir()}")
-    typer.echo(f"默认规则文件：{packaged_data_dir()}")
+    say(f"数据库：{resolve_db_path(db or STATE.db)}")
+    say(f"用户数据目录：{user_data_dir()}")
+    say(f"配置目录（放同名文件即可覆盖默认规则）：{user_config_dir()}")
+    say(f"默认规则文件：{packaged_data_dir()}")
 
 
 @app.command()
@@ -205,10 +227,10 @@ def demo(
     def go() -> None:
         from grassroots_tui.services.demo import build_demo
 
-        typer.echo(f"正在生成演示数据：{residents} 位居民，{concerns} 件诉求 -> {path}")
+        say(f"正在生成演示数据：{residents} 位居民，{concerns} 件诉求 -> {path}")
         stats = build_demo(path, residents=residents, concerns=concerns, seed=seed, force=force,
-                           progress=lambda msg: typer.echo(f"  {msg}"))
-        typer.echo(f"完成：{stats}")
+                           progress=lambda msg: say(f"  {msg}"))
+        say(f"完成：{stats}")
 
     _run(go)
     if not no_launch:
@@ -231,7 +253,7 @@ def clerk_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
             _print_json([dict(_plain(c), current=c.id == me.id) for c in clerks])
         else:
             for c in clerks:
-                typer.echo(f"{'*' if c.id == me.id else ' '} {c.name}（{c.role}）")
+                say(f"{'*' if c.id == me.id else ' '} {one_line(c.name)}（{one_line(c.role)}）")
 
     _run(go)
 
@@ -244,7 +266,7 @@ def clerk_add(name: str, role: Annotated[str, typer.Option(help="岗位")] = "�
         from grassroots_tui.services.clerks import add_clerk
 
         c = add_clerk(_workspace(db), name, role)
-        typer.echo(f"已添加工作人员：{c.name}")
+        say(f"已添加工作人员：{c.name}")
 
     _run(go)
 
@@ -258,7 +280,7 @@ def clerk_use(name: str, db: DbOpt = None) -> None:
 
         ws = _workspace(db)
         remember_clerk(ws, find_clerk(ws, name))
-        typer.echo(f"当前工作人员：{name}")
+        say(f"当前工作人员：{name}")
 
     _run(go)
 
@@ -291,7 +313,7 @@ def resident_add(
         if as_json:
             _print_json(r)
         else:
-            typer.echo(f"已登记：{r.name} {r.phone_masked} {r.estate}{r.address}")
+            say(f"已登记：{r.name} {r.phone_masked} {r.estate}{r.address}")
 
     _run(go)
 
@@ -313,9 +335,9 @@ def resident_list(
             _print_json(rows)
             return
         for r in rows:
-            typer.echo(f"{r.name}\t{r.sex}\t{r.phone_masked}\t{r.estate}{r.address}\t{' '.join(r.tags)}")
+            say("\t".join(one_line(f) for f in (r.name, r.sex, r.phone_masked, f"{r.estate}{r.address}", " ".join(r.tags))))
         if not rows:
-            typer.echo("没有找到居民。")
+            say("没有找到居民。")
 
     _run(go)
 
@@ -326,7 +348,7 @@ def _concern_text(v) -> str:  # noqa: ANN001
     from grassroots_tui.domain.codes import Urgency
 
     lines = [
-        f"{v.reference}  {v.status_label}  {v.summary}",
+        f"{v.reference}  {v.status_label}  {one_line(v.summary)}",
         f"  分类：{v.category} {v.category_name}   紧急程度：{Urgency(v.urgency).label}   承办：{v.unit_name or '-'}",
         f"  受理：{_fmt(v.received_at)}   派单时限：{_fmt(v.dispatch_due)}   反馈时限：{_fmt(v.feedback_due)}"
         + (f"（原 {_fmt(v.feedback_due_original)}）" if v.feedback_due != v.feedback_due_original else ""),
@@ -367,7 +389,7 @@ def concern_add(
         if as_json:
             _print_json(v)
         else:
-            typer.echo(_concern_text(v))
+            say(_concern_text(v))
 
     _run(go)
 
@@ -411,7 +433,7 @@ def concern_act(
         if as_json:
             _print_json(v)
         else:
-            typer.echo(_concern_text(v))
+            say(_concern_text(v))
 
     _run(go)
 
@@ -431,17 +453,17 @@ def concern_show(
         if as_json:
             _print_json(v)
             return
-        typer.echo(_concern_text(v))
+        say(_concern_text(v))
         if v.detail:
-            typer.echo(f"  详情：{v.detail}")
-        typer.echo("  流转记录：")
+            say(f"  详情：{v.detail}")
+        say("  流转记录：")
         for e in v.events:
             from grassroots_tui.domain.codes import Status
 
             to = Status(e.to_status).label
             change = f"{Status(e.from_status).label}->{to}" if e.from_status and e.from_status != e.to_status else to
             deadline = f"  时限 {_fmt(e.deadline_after)}" if e.deadline_after != e.deadline_before else ""
-            typer.echo(f"    {_fmt(e.at)}  {e.action_label}  {e.actor}  {change}{deadline}  {e.note}")
+            say(f"    {_fmt(e.at)}  {e.action_label}  {e.actor}  {change}{deadline}  {e.note}")
 
     _run(go)
 
@@ -468,9 +490,10 @@ def concern_list(
             return
         for v in rows:
             mark = f" [{v.deadline_label}]" if v.deadline_label else ""
-            typer.echo(f"{v.reference}  {_fmt(v.received_at)}  {v.status_label}  {v.category_name}  {v.summary}{mark}")
+            say(f"{v.reference}  {_fmt(v.received_at)}  {v.status_label}  {one_line(v.category_name)}  "
+                f"{one_line(v.summary)}{mark}")
         if not rows:
-            typer.echo("没有符合条件的诉求。")
+            say("没有符合条件的诉求。")
 
     _run(go)
 

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grassroots_tui.cli import STATE, ClerkOpt, DbOpt, JsonOpt, _clerk, _parse_day, _print_json, _run, _workspace, app
+from grassroots_tui.cli import STATE, ClerkOpt, DbOpt, JsonOpt, _clerk, _parse_day, _print_json, _run, _workspace, app, say
 
 export_app = typer.Typer(help="导出诉求台账（默认脱敏）", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -44,13 +44,13 @@ def report(db: DbOpt = None, start: FromOpt = None, end: ToOpt = None, as_json: 
         if as_json:
             _print_json(rep.as_json())
             return
-        typer.echo(f"统计区间：{rep.period.label}（{rep.period.start} 至 {rep.period.end}），"
+        say(f"统计区间：{rep.period.label}（{rep.period.start} 至 {rep.period.end}），"
                    f"纳入统计的诉求 {rep.figures.counts.counted} 件")
         for fig in rep.figures:
             m = METRIC_BY_CODE[fig.code]
             basis = f"{fig.fraction}（{m.numerator} / {m.denominator}）" if fig.code != "composite" else \
                 f"{composite_basis(load_options())}（权重见 metrics.toml）"
-            typer.echo(f"{fig.label:　<6}{fig.percent:>8}  {basis}")
+            say(f"{fig.label:　<6}{fig.percent:>8}  {basis}")
 
     _run(go)
 
@@ -82,7 +82,7 @@ def export_concerns(
             _print_json(result)
             return
         masked = "未脱敏（已记入审计日志）" if result.revealed else "个人信息已脱敏"
-        typer.echo(f"已导出 {result.rows} 件诉求到 {result.path}（{result.format}，{masked}）")
+        say(f"已导出 {result.rows} 件诉求到 {result.path}（{result.format}，{masked}）")
 
     _run(go)
 
@@ -99,7 +99,7 @@ def backup(
         from grassroots_tui.services.backup import backup_database
 
         path = backup_database(resolve_db_path(db or STATE.db), out)
-        typer.echo(f"已备份到 {path}")
+        say(f"已备份到 {path}")
 
     _run(go)
 
@@ -116,9 +116,9 @@ def restore(
         from grassroots_tui.services.backup import restore_database
 
         result = restore_database(resolve_db_path(db or STATE.db), file)
-        typer.echo(f"已从 {file} 恢复（{result.concerns} 件诉求，版本 {result.revision}）。")
+        say(f"已从 {file} 恢复（{result.concerns} 件诉求，版本 {result.revision}）。")
         if result.aside:
-            typer.echo(f"恢复前的数据库已另存为 {result.aside}")
+            say(f"恢复前的数据库已另存为 {result.aside}")
 
     _run(go)
 
@@ -136,7 +136,7 @@ def check(db: DbOpt = None, as_json: JsonOpt = False) -> None:
             _print_json(rep)
         else:
             for line in rep.lines():
-                typer.echo(line)
+                say(line)
         if not rep.ok:
             raise typer.Exit(1)
 

@@ -24,7 +24,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app
+from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app, one_line, say
 
 meeting_app = typer.Typer(help="议事协商会议", no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
@@ -52,31 +52,31 @@ def _detail_json(m) -> dict:  # noqa: ANN001
 
 
 def _print_detail(m) -> None:  # noqa: ANN001
-    typer.echo(f"{m.reference}  {m.type_label}  {m.topic}  [{m.status_label}]")
-    typer.echo(f"时间：{_fmt(m.start_at)} 至 {m.end_at:%H:%M}（{m.minutes} 分钟）  地点：{m.place or '-'}")
-    typer.echo(f"主持人：{m.chair or '-'}  记录人：{m.minute_taker or '-'}  通知日期：{m.notice_date or '-'}")
-    typer.echo(f"规则：{m.rule_summary}")
+    say(f"{m.reference}  {m.type_label}  {m.topic}  [{m.status_label}]")
+    say(f"时间：{_fmt(m.start_at)} 至 {m.end_at:%H:%M}（{m.minutes} 分钟）  地点：{m.place or '-'}")
+    say(f"主持人：{m.chair or '-'}  记录人：{m.minute_taker or '-'}  通知日期：{m.notice_date or '-'}")
+    say(f"规则：{m.rule_summary}")
     if m.quorum:
-        typer.echo(f"到会：{m.quorum.describe()}")
+        say(f"到会：{m.quorum.describe()}")
     if m.participants:
-        typer.echo("参会人员：")
+        say("参会人员：")
         for p in m.participants:
             mark = "已到" if p.present else "未到"
-            typer.echo(f"  {p.number:>3}. {p.name}  {p.role_label}{'' if p.voting else '（列席）'}  {mark}")
+            say(f"  {p.number:>3}. {one_line(p.name)}  {p.role_label}{'' if p.voting else '（列席）'}  {mark}")
     if m.agenda:
-        typer.echo("议题：")
+        say("议题：")
         for a in m.agenda:
             ref = f" {a.concern_reference} [{a.concern_status_label}]" if a.concern_reference else ""
-            typer.echo(f"  {a.position}. {a.title}（{a.source_label}{ref}）")
+            say(f"  {a.position}. {one_line(a.title)}（{a.source_label}{ref}）")
     for r in m.resolutions:
         scope = f"议题 {r.agenda_position}" if r.agenda_position else "全部议题"
-        typer.echo(f"决议 {r.position}（{scope}）：{r.text}  [{r.status_label}]")
+        say(f"决议 {r.position}（{scope}）：{r.text}  [{r.status_label}]")
         if r.vote:
             v = r.vote
-            typer.echo(f"    表决：赞成 {v.votes_for} 反对 {v.votes_against} 弃权 {v.votes_abstain}，"
+            say(f"    表决：赞成 {v.votes_for} 反对 {v.votes_against} 弃权 {v.votes_abstain}，"
                        f"实到 {v.present}/应到 {v.entitled}（{v.method_label}）")
         for a in r.actions:
-            typer.echo(f"    议定事项 {a.concern_reference} {a.title}  {a.unit_name or a.owner or '-'}  "
+            say(f"    议定事项 {a.concern_reference} {a.title}  {a.unit_name or a.owner or '-'}  "
                        f"期限 {_fmt(a.due_at)}  [{a.status_label}]")
 
 
@@ -111,9 +111,9 @@ def add(
             _print_json(to_json(result.meeting) | {"warnings": result.warnings})
             return
         m = result.meeting
-        typer.echo(f"已安排 {m.reference}：{m.type_label} {m.topic}，{_fmt(m.start_at)} 至 {m.end_at:%H:%M}")
+        say(f"已安排 {m.reference}：{m.type_label} {m.topic}，{_fmt(m.start_at)} 至 {m.end_at:%H:%M}")
         for w in result.warnings:
-            typer.echo(f"提醒：{w}")
+            say(f"提醒：{w}")
 
     _run(go)
 
@@ -147,10 +147,10 @@ def list_(
             _print_json([to_json(m) for m in rows])
             return
         if not rows:
-            typer.echo("没有会议。")
+            say("没有会议。")
         for m in rows:
-            typer.echo(f"{m.reference}  {_fmt(m.start_at)}-{m.end_at:%H:%M}  {m.type_label}  {m.topic}  "
-                       f"{m.place or '-'}  [{m.status_label}]")
+            say(f"{m.reference}  {_fmt(m.start_at)}-{m.end_at:%H:%M}  {m.type_label}  {one_line(m.topic)}  "
+                f"{one_line(m.place) or '-'}  [{m.status_label}]")
 
     _run(go)
 
@@ -194,7 +194,7 @@ def cancel(
         if as_json:
             _print_json(to_json(m))
         else:
-            typer.echo(f"{m.reference} 已取消。")
+            say(f"{m.reference} 已取消。")
 
     _run(go)
 
@@ -223,7 +223,7 @@ def ics(
         if as_json:
             _print_json({"out": str(out), "meetings": [m.reference for m in rows]})
         else:
-            typer.echo(f"已导出 {len(rows)} 场会议到 {out}")
+            say(f"已导出 {len(rows)} 场会议到 {out}")
 
     _run(go)
 
@@ -257,7 +257,7 @@ def paper(
         if as_json:
             _print_json({"out": str(path), "kind": code})
         else:
-            typer.echo(f"已生成{docs.KINDS[code]}：{path}")
+            say(f"已生成{docs.KINDS[code]}：{path}")
 
     _run(go)
 
@@ -298,7 +298,7 @@ def invite(
         if as_json:
             _print_json(p)
         else:
-            typer.echo(f"已添加 {p.number}. {p.name}（{p.role_label}）")
+            say(f"已添加 {p.number}. {p.name}（{p.role_label}）")
 
     _run(go)
 
@@ -332,7 +332,7 @@ def checkin(
             _print_json({"entitled": status.entitled, "present": status.present, "required": status.required,
                          "reached": status.reached, "text": status.describe()})
         else:
-            typer.echo(status.describe())
+            say(status.describe())
 
     _run(go)
 
@@ -359,7 +359,7 @@ def item(
         if as_json:
             _print_json(a)
         else:
-            typer.echo(f"议题 {a.position}：{a.title}（{a.source_label}）")
+            say(f"议题 {a.position}：{a.title}（{a.source_label}）")
 
     _run(go)
 
@@ -385,7 +385,7 @@ def agenda(
             _print_json(items)
         else:
             for a in items:
-                typer.echo(f"议题 {a.position}：{a.concern_reference} {a.title}")
+                say(f"议题 {a.position}：{a.concern_reference} {a.title}")
 
     _run(go)
 
@@ -420,7 +420,7 @@ def resolve(
         if as_json:
             _print_json(r)
         else:
-            typer.echo(f"决议 {r.position}：{r.text}（待表决）")
+            say(f"决议 {r.position}：{r.text}（待表决）")
 
     _run(go)
 
@@ -449,7 +449,7 @@ def vote(
         if as_json:
             _print_json(v)
         else:
-            typer.echo(f"{v.outcome_label}。{v.reason}")
+            say(f"{v.outcome_label}。{v.reason}")
 
     _run(go)
 
@@ -478,7 +478,7 @@ def action(
         if as_json:
             _print_json(a)
         else:
-            typer.echo(f"议定事项 {a.concern_reference}：{a.title}，期限 {_fmt(a.due_at)}")
+            say(f"议定事项 {a.concern_reference}：{a.title}，期限 {_fmt(a.due_at)}")
 
     _run(go)
 
@@ -513,6 +513,6 @@ def done(
         if as_json:
             _print_json({"reference": ref, "awaiting_followup": moved})
         else:
-            typer.echo(f"{ref} 已办结。" + (f"转入待回访：{'、'.join(moved)}" if moved else ""))
+            say(f"{ref} 已办结。" + (f"转入待回访：{'、'.join(moved)}" if moved else ""))
 
     _run(go)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, resident_app
+from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, resident_app, say
 
 
 @resident_app.command("import")
@@ -32,12 +32,12 @@ def resident_import(
                          "columns": report.columns, "ignored_columns": report.ignored_columns,
                          "errors": report.errors})
         else:
-            typer.echo(report.summary())
+            say(report.summary())
             if report.ignored_columns:
-                typer.echo("未识别、已跳过的列：" + "、".join(report.ignored_columns))
+                say("未识别、已跳过的列：" + "、".join(report.ignored_columns))
             for e in report.errors:
                 where = f"第 {e.row} 行" + (f"「{e.column}」" if e.column else "")
-                typer.echo(f"{where}：{'[重复] ' if e.duplicate else ''}{e.message}")
+                say(f"{where}：{'[重复] ' if e.duplicate else ''}{e.message}")
         if not report.ok:
             raise typer.Exit(1)
 
@@ -54,6 +54,6 @@ def resident_template(
         from grassroots_tui.io.residents_import import write_template
 
         path = write_template(out)
-        typer.echo(f"已写出模板：{path}")
+        say(f"已写出模板：{path}")
 
     _run(go)

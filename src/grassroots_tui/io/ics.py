@@ -2,7 +2,9 @@
 
 Written with the `icalendar` package. Times carry the committee's time zone (TZID with a
 VTIMEZONE block generated from zoneinfo), so a calendar in another zone shows them right;
-UIDs are stable per meeting so re-importing updates instead of duplicating.
+UIDs are stable per meeting so re-importing updates instead of duplicating. RFC 5545 allows no
+control characters in text values: stored text goes in with them shown as visible symbols
+(`domain.text`), line breaks kept only in DESCRIPTION.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from icalendar import Calendar, Event, Timezone
+
+from grassroots_tui.domain.text import printable, printable_line
 
 PRODID = "-//grassroots//社区议事协商//ZH"
 
@@ -27,7 +31,7 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{committee}议事协商".strip() or "议事协商")
+    cal.add("x-wr-calname", printable_line(f"{committee}议事协商".strip() or "议事协商"))
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     zones: set[str] = set()
     events: list[Event] = []
@@ -40,9 +44,9 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
         ev.add("dtstamp", stamp)
         ev.add("dtstart", start)
         ev.add("dtend", end)
-        ev.add("summary", f"{m.type_label}：{m.topic}")
+        ev.add("summary", printable_line(f"{m.type_label}：{m.topic}"))
         if m.place:
-            ev.add("location", m.place)
+            ev.add("location", printable_line(m.place))
         lines = [f"会议编号：{m.reference}", f"类型：{m.type_label}"]
         if m.chair:
             lines.append(f"主持人：{m.chair}")
@@ -51,10 +55,10 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
         agenda = getattr(m, "agenda", None) or []
         if agenda:
             lines.append("议题：")
-            lines.extend(f"{a.position}. {a.title}" for a in agenda)
-        ev.add("description", "\n".join(lines))
+            lines.extend(f"{a.position}. {printable_line(a.title)}" for a in agenda)
+        ev.add("description", printable("\n".join(lines)))
         ev.add("status", "CANCELLED" if m.status == "cancelled" else "CONFIRMED")
-        ev.add("categories", [m.type_label])
+        ev.add("categories", [printable_line(m.type_label)])
         events.append(ev)
     for name in sorted(zones):
         try:

@@ -3,7 +3,7 @@
 HTML rather than PDF: every office PC prints it with the system's Chinese fonts, no font
 files to ship. Fonts are declared for Windows (SimSun/SimHei, Microsoft YaHei), macOS
 (Songti SC/Heiti SC) and Linux (Noto/Source Han); `@page` sets A4 and the margins.
-Every piece of user text is HTML-escaped.
+Every piece of user text is HTML-escaped, its control characters shown as visible symbols.
 
 Documents: 会议通知 (notice), 签到表 (sign-in sheet), 会议纪要 (minutes, with signature lines),
 决议公示 (resolution notice with its publication period), 结果公示 (implementation result).
@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from grassroots_tui.domain.dates import weekday_label
+from grassroots_tui.domain.text import printable
 
 KINDS = {
     "notice": "会议通知",
@@ -51,7 +52,8 @@ td.sign { height: 11mm; width: 30%; }
 
 
 def _t(value: object) -> str:
-    return escape("" if value is None else str(value))
+    """User text for the page: HTML-escaped, control characters shown as symbols (HTML forbids them)."""
+    return escape(printable("" if value is None else str(value)))
 
 
 def _when(m) -> str:  # noqa: ANN001

@@ -22,11 +22,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from grassroots_tui.domain.text import printable, printable_line
 from grassroots_tui.tui.screens.dashboard import DashboardScreen
 from grassroots_tui.tui.screens.help import HelpScreen, help_rows
 from grassroots_tui.tui.screens.planned import SECTIONS, PlannedScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from grassroots_tui.services.clerks import ClerkView
     from grassroots_tui.services.workspace import Workspace
 
@@ -98,6 +101,12 @@ class GrassrootsApp(App[None]):
         self.clock = clock
         self.ws: Workspace | None = None
         self.clerk: ClerkView | None = None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification (screens and widgets call this one) shows control characters as symbols."""
+        super().notify(printable(message), title=printable_line(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     # ------------------------------------------------------------------ start-up
 

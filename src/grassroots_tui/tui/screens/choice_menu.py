@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from grassroots_tui.tui.widgets.text import printable, printable_line
+
 
 class ChoiceMenu(ModalScreen["str | None"]):
     """`choices` are (code, label) pairs; the label is shown after its digit."""
@@ -40,11 +42,11 @@ class ChoiceMenu(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-menu"):
-            yield Static(Text(self.title_text, style="bold"))
-            yield OptionList(*[Option(Text(f"{i} {label}"), id=code)
+            yield Static(Text(printable_line(self.title_text), style="bold"))
+            yield OptionList(*[Option(Text(printable_line(f"{i} {label}")), id=code)
                                for i, (code, label) in enumerate(self.choices, 1)])
             if self.hint:
-                yield Static(Text(self.hint), id="choice-menu-hint")
+                yield Static(Text(printable(self.hint)), id="choice-menu-hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from grassroots_tui.tui.widgets.text import safe
+
 if TYPE_CHECKING:
     from grassroots_tui.services.clerks import ClerkView
 
@@ -39,7 +41,7 @@ class ClerkPicker(ModalScreen["ClerkView | None"]):
                     label.append(f"（{clerk.role}）", style="dim")
                 if clerk.id == self.current_id:
                     label.append("  当前", style="bold")
-                options.append(Option(label, id=str(clerk.id)))
+                options.append(Option(safe(label, one_line=True), id=str(clerk.id)))
             yield OptionList(*options, id="clerk-list")
             yield Static(Text("上下键选择，Enter 确定，Esc 取消"), id="clerk-hint")
 

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Supervision
 from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
+from grassroots_tui.tui.widgets.text import printable, printable_line
 
 if TYPE_CHECKING:
     from grassroots_tui.services.concerns import ConcernView
@@ -119,7 +120,7 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
         with VerticalScroll(id="action-form"):
             yield Static(Text.assemble((f"{self.action.label} ", "bold"), v.reference,
                                        (f"（当前：{v.status_label}）", "dim")), id="action-form-title")
-            yield Static(Text(v.summary, style="dim"), id="action-form-summary")
+            yield Static(Text(printable(v.summary), style="dim"), id="action-form-summary")
             for name in FIELDS[self.action.value]:
                 yield from self._field(name)
             yield Static(Text(""), id="action-form-error")
@@ -132,7 +133,7 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
         label = NOTE_LABEL.get(self.action.value, "备注") if name == "note" else LABELS[name]
         yield Static(Text(label), classes="field-label")
         if name == "unit":
-            options = [(Text(f"{uname}（{code}）"), code) for code, uname in self.units]
+            options = [(Text(printable_line(f"{uname}（{code}）")), code) for code, uname in self.units]
             yield Select(options, value=self.default_unit if self.default_unit in dict(self.units) else Select.NULL,
                          prompt="选择承办单位", id="f-unit", allow_blank=True, compact=True)
         elif name == "outcome":
@@ -187,11 +188,11 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
         target = ERROR_FIELD.get(field or "")
         if target and target in FIELDS[self.action.value]:
             err = self.query_one(f"#err-{target}", Static)
-            err.update(Text(message))
+            err.update(Text(printable(message)))
             err.add_class("-shown")
             self.query_one(f"#f-{target}").focus()
         else:
-            self.query_one("#action-form-error", Static).update(Text(message))
+            self.query_one("#action-form-error", Static).update(Text(printable(message)))
 
     def action_save(self) -> None:
         if self.busy:

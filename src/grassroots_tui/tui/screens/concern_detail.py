@@ -21,6 +21,7 @@ from textual.widgets import Static
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Status, Supervision
 from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
 from grassroots_tui.tui.widgets.footer import KeyBar
+from grassroots_tui.tui.widgets.text import printable, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def detail_text(d: ConcernDetail) -> Text:
     for link in d.links:
         line(link.relation, f"{link.reference} {link.summary}（{link.status_label}）")
     out.rstrip()
-    return out
+    return safe(out)
 
 
 def timeline_text(d: ConcernDetail) -> Text:
@@ -130,7 +131,7 @@ def timeline_text(d: ConcernDetail) -> Text:
             out.append(Text(ev.note))
         out.append("\n")
     out.rstrip()
-    return out
+    return safe(out)
 
 
 def actions_text(actions: list[str]) -> Text:
@@ -221,7 +222,7 @@ class ConcernDetailScreen(ActionLauncher, Screen):
 
     def say(self, message: str, error: bool = False) -> None:
         msg = self.query_one("#detail-message", Static)
-        msg.update(Text(message))
+        msg.update(safe(Text(printable(message))))
         msg.set_class(bool(message), "-shown")
         msg.set_class(error, "-error")
 

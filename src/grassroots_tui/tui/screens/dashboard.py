@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from grassroots_tui.tui.widgets.count_tile import CountTile
 from grassroots_tui.tui.widgets.lists import DeadlineTable, MeetingTable
 from grassroots_tui.tui.widgets.footer import KeyBar
+from grassroots_tui.tui.widgets.text import printable
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class DashboardScreen(Screen):
 
     def _load_failed(self, message: str) -> None:
         status = self.query_one("#status", Static)
-        status.update(Text(message))
+        status.update(Text(printable(message)))
         status.display = True
         status.add_class("-error")
 

@@ -390,7 +390,7 @@ class IntakeScreen(Screen):
         if line.startswith("nr-") and self.resident_mode != "new":
             line = "resident"
         target = self.query_one(f"#{line}-error", Static)
-        target.update(Text(message))
+        target.update(Text(printable(message)))
         target.add_class("-shown")
         focus_id = {"resident": "#resident", "category": "#category", "summary": "#summary", "detail": "#detail",
                     "location": "#location", "unit": "#unit", "answer": "#answer", "nr-name": "#nr-name",
@@ -408,7 +408,7 @@ class IntakeScreen(Screen):
 
     def notice(self, message: str, ok: bool = True) -> None:
         n = self.query_one("#intake-notice", Static)
-        n.update(Text(message))
+        n.update(Text(printable(message)))
         n.set_class(ok, "-ok")
         n.set_class(not ok, "-error")
 

@@ -25,6 +25,7 @@ from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
 from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
+from grassroots_tui.tui.widgets.text import printable, printable_line
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):
 
         def select(name: str, label: str, options: list, value: Any) -> ComposeResult:
             yield Static(Text(label), classes="field-label")
-            opts = [(Text(o.label if name != "category" else f"{o.code} {o.label}"), o.code) for o in options]
+            opts = [(Text(printable_line(o.label if name != "category" else f"{o.code} {o.label}")), o.code)
+                    for o in options]
             yield Select(opts, value=value if value in {o.code for o in options} else Select.NULL,
                          prompt="（不限）", id=f"flt-{name}", compact=True)
 
@@ -160,7 +162,7 @@ class LedgerFilterForm(ModalScreen["LedgerQuery | None"]):
             if start and end and end < start:
                 raise DomainError("结束日期不能早于开始日期。", "to")
         except DomainError as exc:
-            self.query_one("#filter-error", Static).update(Text(exc.message))
+            self.query_one("#filter-error", Static).update(Text(printable(exc.message)))
             return
         status = self._select("status")
         self.dismiss(replace(
@@ -404,7 +406,7 @@ class LedgerScreen(ActionLauncher, Screen):
             return
         self.query_one("#ledger-views", Static).update(views_line(self.query_state.view))
         line = Text(f"共 {self.total} 件 ｜ ", style="bold")
-        line.append(Text(describe(self.query_state, self.choices)))
+        line.append(Text(printable_line(describe(self.query_state, self.choices))))
         marks = len(self.table.marked_keys)
         if marks:
             line.append(f" ｜ 已标记 {marks} 件", style="bold")
@@ -412,7 +414,7 @@ class LedgerScreen(ActionLauncher, Screen):
 
     def say(self, message: str, error: bool = False) -> None:
         msg = self.query_one("#ledger-message", Static)
-        msg.update(Text(message))
+        msg.update(Text(printable(message)))
         msg.set_class(bool(message), "-shown")
         msg.set_class(error, "-error")
 

@@ -24,6 +24,7 @@ from grassroots_tui.domain.validation import nfkc
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.lists import Column, CroppedTable
 from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
+from grassroots_tui.tui.widgets.text import printable
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 
@@ -121,7 +122,7 @@ class CheckInScreen(Screen):
 
     def say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#checkin-message", Static)
-        line.update(Text(message, style="bold red" if error else ""))
+        line.update(Text(printable(message), style="bold red" if error else ""))
 
     # ------------------------------------------------------------------ check-in
 

@@ -23,6 +23,7 @@ from grassroots_tui.domain.dates import weekday_label
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.lists import Column, CroppedTable
+from grassroots_tui.tui.widgets.text import printable, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 
@@ -93,7 +94,7 @@ def meeting_head(m: Any) -> Text:
         if m.invited > m.entitled:
             text.append(f"名单 {m.invited} 人（列席 {m.invited - m.entitled} 人）  ")
         text.append(m.quorum.describe(), style="bold green" if m.quorum.reached else "bold red")
-    return text
+    return safe(text)
 
 
 class MeetingScreen(Screen):
@@ -170,7 +171,7 @@ class MeetingScreen(Screen):
     def show_meeting(self, meeting: Any) -> None:
         self.meeting = meeting
         self.query_one("#meeting-head", Static).update(meeting_head(meeting))
-        self.query_one("#meeting-rule", Static).update(Text(meeting.rule_summary))
+        self.query_one("#meeting-rule", Static).update(Text(printable(meeting.rule_summary)))
         rows = meeting_rows(meeting)
         self.query_one(MeetingItemsTable).show(rows)
         empty = self.query_one("#meeting-empty", Static)

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.validation import nfkc
 from grassroots_tui.tui.widgets.date_field import DateField
-from grassroots_tui.tui.widgets.text import crop
+from grassroots_tui.tui.widgets.text import crop, printable, safe
 
 MEETING_TYPES = (("议事协商会", "consultation"), ("民情恳谈会", "talk"), ("联席会议", "joint"),
                  ("听证会", "hearing"), ("居民(代表)会议", "residents"), ("两委会", "committee"))
@@ -123,7 +123,7 @@ class FormModal(ModalScreen[Any]):
         self.busy = False
         target = self.query(f"#err-{exc.field}") if exc.field else None
         widget = target.first() if target else self.query_one("#err-form")
-        widget.update(Text(exc.message))
+        widget.update(Text(printable(exc.message)))
         widget.add_class("-shown")
 
     def action_save(self) -> None:
@@ -245,7 +245,7 @@ class NewMeetingForm(FormModal):
             text.append("\n" if i else "")
             text.append("提醒：", style="bold yellow")
             text.append(w)
-        self.query_one("#warnings", Static).update(text)
+        self.query_one("#warnings", Static).update(safe(text))
 
 
 # ---------------------------------------------------------------- resolution, vote, action item
@@ -319,7 +319,7 @@ class VoteForm(FormModal):
         try:
             result = decide(meeting_rules(ws)[self.meeting_type], self.entitled, self.present, *self._counts())
         except DomainError as exc:
-            outcome.update(Text(exc.message, style="red"))
+            outcome.update(Text(printable(exc.message), style="red"))
             return
         style = "bold green" if result.outcome.carried else "bold red"
         outcome.update(Text.assemble((result.outcome.label, style), "  ", result.reason))
@@ -393,10 +393,13 @@ class MinutesForm(FormModal):
 
     def fields(self) -> Iterable[Widget]:
         yield Static(crop(f"议题 {self.item.position}：{self.item.title}", 300), classes="form-note")
-        yield from self.row("记录", TextArea(self.item.minutes, id="minutes", soft_wrap=True), "minutes")
+        # Control characters of stored minutes are shown as symbols; untouched, the original goes back.
+        self._shown = printable(self.item.minutes)
+        yield from self.row("记录", TextArea(self._shown, id="minutes", soft_wrap=True), "minutes")
 
     def collect(self) -> Any:
-        return self.query_one("#minutes", TextArea).text
+        text = self.query_one("#minutes", TextArea).text
+        return self.item.minutes if text == self._shown else text
 
     def submit(self, ws: Any, values: Any) -> Any:
         from grassroots_tui.services.meetings import record_minutes

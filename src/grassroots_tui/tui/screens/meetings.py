@@ -24,6 +24,7 @@ from textual.widgets import Static
 from grassroots_tui.domain.dates import WEEKDAY_NAMES
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
+from grassroots_tui.tui.widgets.text import printable_line
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 VIEWS = ("upcoming", "week", "month")
@@ -48,9 +49,9 @@ def period_title(view: str, anchor: date) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    """Pad/crop to `width` terminal cells."""
+    """Pad/crop to `width` terminal cells (control characters shown as symbols)."""
     out = ""
-    for ch in text:
+    for ch in printable_line(text):
         if cell_len(out + ch) > width:
             break
         out += ch

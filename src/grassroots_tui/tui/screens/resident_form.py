@@ -214,7 +214,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         name = ERROR_FOR.get(field or "", field or "form")
         matches = self.query(f"#{name}-error")
         line = matches.first() if matches else self.query_one("#form-error")
-        line.update(Text(message))
+        line.update(Text(printable(message)))
         line.add_class("-shown")
         target = self.query(f"#{name}")
         if target:

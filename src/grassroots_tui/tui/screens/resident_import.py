@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
-from grassroots_tui.tui.widgets.text import safe
+from grassroots_tui.tui.widgets.text import printable, safe
 
 if TYPE_CHECKING:
     from grassroots_tui.io.residents_import import ImportReport
@@ -114,7 +114,7 @@ class ImportDialog(ModalScreen[int]):
         out = self.query_one("#import-report-text", Static)
         if report is None:
             self.remove_class("-running")
-            out.update(Text(message, style="bold red"))
+            out.update(Text(printable(message), style="bold red"))
             return
         self.imported += report.imported
         bar = self.query_one(ProgressBar)

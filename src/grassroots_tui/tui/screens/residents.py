@@ -255,7 +255,7 @@ class ResidentsScreen(Screen):
         self.app.call_from_thread(self._show_detail, detail)
 
     def _detail_failed(self, message: str) -> None:
-        self.query_one("#res-detail-text", Static).update(Text(f"读取居民资料时出错：{message}"))
+        self.query_one("#res-detail-text", Static).update(Text(printable(f"读取居民资料时出错：{message}")))
 
     def _show_detail(self, detail: ResidentDetail) -> None:
         self.detail = detail

@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, OptionList, Progr
 from textual.widgets.option_list import Option
 
 from grassroots_tui.tui.widgets.footer import KeyBar
+from grassroots_tui.tui.widgets.text import printable, printable_line, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ class StatisticsScreen(Screen):
         if generation != self._generation:
             return
         status = self.query_one("#stats-status", Static)
-        status.update(Text(message))
+        status.update(Text(printable(message)))
         status.add_class("-error")
         status.display = True
 
@@ -281,7 +282,7 @@ class StatisticsScreen(Screen):
         for fig in figs:
             m = METRIC_BY_CODE[fig.code]
             meaning = f"{m.numerator} / {m.denominator}" if fig.code != "composite" else basis
-            table.add_row(Text(fig.label), _percent(fig), Text(fig.fraction, justify="right"), Text(meaning),
+            table.add_row(Text(printable_line(fig.label)), _percent(fig), Text(fig.fraction, justify="right"), Text(meaning),
                           key=fig.code)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
@@ -309,7 +310,7 @@ class StatisticsScreen(Screen):
             header = BREAKDOWN_HEADERS.get(code, METRIC_BY_CODE[code].label)
             table.add_column(Text(header, justify="right"), key=code, width=8)
         for i, g in enumerate(rows):
-            table.add_row(Text(g.label), Text(str(g.figures.counts.counted), justify="right"),
+            table.add_row(Text(printable_line(g.label)), Text(str(g.figures.counts.counted), justify="right"),
                           *[_percent(g.figures[code]) for code in BREAKDOWN_METRICS], key=str(i))
         if not rows:
             table.add_row(Text("本区间没有诉求", style="dim"), key="empty")
@@ -412,7 +413,7 @@ class BehindScreen(Screen):
         title.append(f"  {'分子' if self.part == 'numerator' else '分母'}：{what}")
         if total is not None:
             title.append(f"（{total} 件）")
-        return title
+        return safe(title, one_line=True)
 
     def _fetch(self, offset: int, limit: int) -> list:
         from grassroots_tui.services.metrics import concerns_behind
@@ -504,7 +505,7 @@ class RangeForm(ModalScreen["Period | None"]):
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            error.update(Text(f"无法识别的日期“{raw}”，请写成 YYYY-MM-DD，如 2026-10-01。"))
+            error.update(Text(printable(f"无法识别的日期“{raw}”，请写成 YYYY-MM-DD，如 2026-10-01。")))
             return None
         error.update(Text(""))
         return value
@@ -519,7 +520,7 @@ class RangeForm(ModalScreen["Period | None"]):
         try:
             period = Period(start, end)
         except DomainError as exc:
-            self.query_one("#range-to-error", Static).update(Text(exc.message))
+            self.query_one("#range-to-error", Static).update(Text(printable(exc.message)))
             return
         self.dismiss(period)
 
@@ -625,7 +626,7 @@ class ExportForm(ModalScreen[None]):
 
     def _message(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#export-message", Static)
-        msg.update(Text(text))
+        msg.update(Text(printable(text)))
         msg.set_class(error, "-error")
 
     def action_start(self) -> None:

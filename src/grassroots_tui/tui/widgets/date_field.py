@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from grassroots_tui.domain.dates import describe, parse_date, parse_datetime
 from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.tui.widgets.text import printable
 
 
 class DateField(Vertical):
@@ -100,5 +101,5 @@ class DateField(Vertical):
             preview.update(Text(describe(self.value)))
             preview.remove_class("-invalid")
         except DomainError as exc:
-            preview.update(Text(exc.message))
+            preview.update(Text(printable(exc.message)))
             preview.add_class("-invalid")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from grassroots_tui.tui.widgets.text import crop
+from grassroots_tui.tui.widgets.text import crop, safe
 
 if TYPE_CHECKING:
     from grassroots_tui.services.dashboard import DeadlineRow, MeetingRow
@@ -85,7 +85,7 @@ class CroppedTable(DataTable):
 
 
 def _crop_text(text: Text, width: int) -> Text:
-    text = text.copy()
+    text = safe(text.copy(), one_line=True)
     text.no_wrap = True
     text.truncate(width, overflow="crop")
     return text

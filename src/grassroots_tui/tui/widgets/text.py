@@ -1,7 +1,9 @@
 """Cell-aware text helpers: width is counted in terminal cells, not characters.
 
 User text (summaries, names, places) is always wrapped in `rich.text.Text`, never
-formatted into a markup string: a summary may well read "[red]x[/red]".
+formatted into a markup string: a summary may well read "[red]x[/red]". Its control characters
+(ESC, BEL, C1, bidirectional overrides…) are made visible by the one sanitiser in
+`grassroots_tui.domain.text`; these helpers only apply it to Rich objects.
 """
 
 from __future__ import annotations
@@ -9,22 +11,18 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-# Control characters in user text (ESC of an escape sequence, NUL, DEL, C1) would reach the
-# terminal as they are: show them as the one-cell "control pictures" (U+2400...) instead.
-_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A, 0x09)}
-_CONTROL_PICTURES[0x7F] = 0x2421
-_CONTROL_PICTURES.update({c: 0x2426 for c in range(0x80, 0xA0)})
+from grassroots_tui.domain.text import printable, printable_line
+
+__all__ = ["crop", "pad", "printable", "printable_line", "safe", "spread"]
 
 
-def printable(value: str) -> str:
-    """`value` with control characters replaced one for one by visible symbols (same length)."""
-    return value.translate(_CONTROL_PICTURES)
+def safe(text: Text, *, one_line: bool = False) -> Text:
+    """`text` (built from user data) with its control characters made visible; styles kept.
 
-
-def safe(text: Text) -> Text:
-    """`text` (built from user data) with its control characters made visible; styles kept."""
+    The replacement is one character for one, so the spans' offsets stay right.
+    """
     plain = text.plain
-    cleaned = plain.translate(_CONTROL_PICTURES)
+    cleaned = printable_line(plain) if one_line else printable(plain)
     if cleaned != plain:
         text.plain = cleaned
     return text
@@ -32,7 +30,7 @@ def safe(text: Text) -> Text:
 
 def crop(value: str | None, width: int, style: str = "") -> Text:
     """`value` as plain Text, cut to at most `width` cells (no ellipsis glyph)."""
-    text = Text(printable(value or ""), style=style, no_wrap=True, overflow="crop")
+    text = Text(printable_line(value), style=style, no_wrap=True, overflow="crop")
     if width <= 0:
         return Text("")
     if cell_len(text.plain) > width:
@@ -52,11 +50,12 @@ def spread(left: Text, right: Text, width: int) -> Text:
     """`left` at the start and `right` at the end of a line `width` cells wide.
 
     When both do not fit, `right` is kept whole (it is short: the clerk's name) and
-    `left` is cropped.
+    `left` is cropped. Control characters in either are made visible.
     """
+    left = safe(left.copy(), one_line=True)
+    right = safe(right.copy(), one_line=True)
     right_len = cell_len(right.plain)
     room = max(0, width - right_len - 1)
-    left = left.copy()
     if cell_len(left.plain) > room:
         left.truncate(room, overflow="crop")
     gap = max(1, width - cell_len(left.plain) - right_len)
