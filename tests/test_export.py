@@ -15,7 +15,9 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from grassroots_tui.domain.metrics import Period
-from grassroots_tui.io.export_common import COLUMNS, export_concerns, mask_text
+from grassroots_tui.domain.privacy import mask_text
+from grassroots_tui.io.export_common import COLUMNS
+from grassroots_tui.services.exports import export_concerns
 from grassroots_tui.services.concerns import ConcernDraft, log_concern
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import AuditLog
@@ -122,7 +124,8 @@ def test_reveal_exports_in_full_and_is_audited(ws, refs, clerk_id, tmp_path) -> 
     assert [a.action for a in logs] == ["export", "export_reveal"]
     reveal = logs[-1]
     assert reveal.actor_id == clerk_id and reveal.target == str(tmp_path / "full.json")
-    assert json.loads(reveal.detail) == {"format": "json", "rows": 13, "masked": False, "from": None, "to": None}
+    assert json.loads(reveal.detail) == {"format": "json", "rows": 13, "masked": False, "from": None, "to": None,
+                                         "selection": "period", "expected": 13, "state": "written"}
     assert reveal.at is not None
 
 

@@ -41,7 +41,11 @@ def record(summary: str, detail: str, name: str) -> dict:
 
 
 def as_csv(text: str) -> str:
-    """Text Excel would run as a formula gets a leading apostrophe."""
+    """Text Excel would run as a formula gets a leading apostrophe; a long number is kept as text."""
+    from grassroots_tui.io.export_csv import NUMBER_LIKE
+
+    if NUMBER_LIKE.fullmatch(text):
+        return f'="{text}"'
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 

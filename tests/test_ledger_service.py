@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Supervision
 from grassroots_tui.domain.errors import DomainError, StaleVersion
@@ -226,15 +227,32 @@ def test_board_counts_every_live_state(ledger_ws, clerk_id) -> None:  # noqa: AN
     assert cols["received"].overdue == Ledger(ws, LedgerQuery(view="undispatched", overdue=True)).count()
 
 
-def test_export_writes_a_csv_excel_reads(ledger_ws, clerk_id, tmp_path) -> None:  # noqa: ANN001
+def test_export_of_the_current_view_and_of_marked_rows_goes_through_the_exporter(ledger_ws, clerk_id,
+                                                                                   tmp_path) -> None:  # noqa: ANN001
+    import csv
+    import io
+    import json
+
+    from grassroots_tui.services.exports import export_concerns
+    from grassroots_tui.store.models import AuditLog
+
     ws = ledger_ws
-    rows = Ledger(ws, LedgerQuery()).page(0, 3)
-    path = ledger.export_rows(ws, clerk_id, [r.reference for r in rows], tmp_path / "out.csv")
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("编号,受理时间") and len(lines) == 4
-    assert "138****" in "".join(lines) or "匿名" in "".join(lines)
+    query = LedgerQuery(view="undispatched", sort="deadline")
+    view = Ledger(ws, query)
+    expected = [r.reference for r in view.page(0, view.count())]
+    out = tmp_path / "view.csv"
+    result = export_concerns(ws, "csv", out, query=query, actor_id=clerk_id)
+    assert result.rows == len(expected) == view.count()
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["编号"] for r in rows] == expected  # the whole view, in the ledger's order
+    marked = [expected[5], expected[1]]
+    export_concerns(ws, "csv", tmp_path / "marked.csv", references=marked, actor_id=clerk_id)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "marked.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["编号"] for r in rows] == marked
+    with ws.read() as s:
+        audits = s.exec(select(AuditLog).where(AuditLog.action == "export").order_by(AuditLog.id)).all()
+    assert [json.loads(a.detail)["selection"] for a in audits] == ["ledger_view", "marked"]
+    assert [json.loads(a.detail)["rows"] for a in audits] == [len(expected), 2]
 
 
 def test_a_long_queue_is_rebuilt_in_bulk(ledger_ws, monkeypatch) -> None:  # noqa: ANN001

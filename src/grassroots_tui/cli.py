@@ -320,17 +320,24 @@ def resident_add(
 
 @resident_app.command("list")
 def resident_list(
-    search: Annotated[Optional[str], typer.Option("--search", help="姓名、拼音首字母、手机尾号或 3-2-301")] = None,
+    search: Annotated[Optional[str], typer.Option(
+        "--search", help="姓名、拼音首字母、手机尾号、3-2-301 或完整身份证号（按身份证号查找记入审计日志）")] = None,
     limit: Annotated[int, typer.Option(help="最多显示条数")] = 50,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="同时显示敏感标签（低保、残疾等），记入审计日志")] = False,
     db: DbOpt = None,
+    clerk: ClerkOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """查找居民（证件号和手机号脱敏显示）。"""
+    """查找居民（证件号和手机号脱敏显示，敏感标签不显示）。"""
 
     def go() -> None:
-        from grassroots_tui.services.residents import search_residents
+        from grassroots_tui.services.residents import full_id_number, search_residents
 
-        rows = search_residents(_workspace(db), search, limit=limit)
+        ws = _workspace(db)
+        audited = reveal or full_id_number(search) is not None
+        who = _clerk(ws, clerk).id if audited else None
+        rows = search_residents(ws, search, limit=limit, actor_id=who, reveal_tags=reveal)
         if as_json:
             _print_json(rows)
             return

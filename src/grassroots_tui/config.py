@@ -102,6 +102,12 @@ class Settings:
         return load_toml("grids.toml")["grid"]
 
     @cached_property
+    def sensitive_tags(self) -> frozenset[str]:
+        """Words that make a care tag sensitive (data/sensitive_tags.toml)."""
+        words = load_toml("sensitive_tags.toml").get("words", [])
+        return frozenset(str(w).strip() for w in words if str(w).strip())
+
+    @cached_property
     def meeting_rules(self) -> dict[str, Any]:
         return load_toml("meeting_rules.toml")["type"]
 

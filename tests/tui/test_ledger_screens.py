@@ -13,6 +13,7 @@ from textual.widgets import Input, Select
 from grassroots_tui.tui.screens.board import BoardScreen
 from grassroots_tui.tui.screens.concern_action import ActionMenu, ConcernActionForm
 from grassroots_tui.tui.screens.concern_detail import ConcernDetailScreen
+from grassroots_tui.tui.screens.export_form import ExportForm
 from grassroots_tui.tui.screens.ledger import ChoiceMenu, LedgerFilterForm, LedgerScreen
 from grassroots_tui.tui.widgets.paged_table import PagedTable
 
@@ -299,11 +300,17 @@ async def test_marked_rows_export_to_a_csv_and_take_a_supervision_level(known_pa
         await pilot.press("f8", "f8")
         marked = sorted(screen.table.marked_keys)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: "已导出 2" in screen_text(app) and "exports" in screen_text(app))
-        files = list((known_path.parent / "exports").glob("*.csv"))
-        assert len(files) == 1
-        body = files[0].read_bytes()
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportForm))
+        form = app.screen
+        await pilot.press("down", "enter")  # CSV
+        out = known_path.parent / "marked.csv"
+        form.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "已导出 2" in screen_text(app))
+        body = out.read_bytes()
         assert body.startswith(b"\xef\xbb\xbf") and all(ref.encode() in body for ref in marked)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceMenu))
         await pilot.press("3")  # 黄牌

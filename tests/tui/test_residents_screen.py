@@ -184,9 +184,16 @@ async def test_edit_form_joins_a_household_with_the_lookup_and_sets_the_next_vis
         assert "同户成员" in screen_text(app) and "张三丰" in screen_text(app)
 
 
-def test_sensitive_care_tags_stay_out_of_the_list() -> None:
-    from grassroots_tui.services.residents import ResidentView
-    from grassroots_tui.tui.screens.residents import _cells
+def test_sensitive_care_tags_stay_out_of_the_list_and_show_in_the_detail(tmp_path) -> None:  # noqa: ANN001
+    from grassroots_tui.services.residents import ResidentDraft, add_resident, resident_detail, search_residents
+    from grassroots_tui.services.workspace import Workspace
+    from grassroots_tui.tui.screens.residents import _cells, detail_text
 
-    view = ResidentView(1, "张三", "男", None, "138****5678", "", "幸福里", "3-2-301", None, ("党员", "低保", "残疾"))
-    assert _cells(view)["tags"] == "党员"
+    ws = Workspace.open(tmp_path / "tags.sqlite3")
+    try:
+        added = add_resident(ws, 1, ResidentDraft(name="张三", tags=("党员", "低保", "残疾人")))
+        assert _cells(search_residents(ws, "张三")[0])["tags"] == "党员"
+        shown = detail_text(resident_detail(ws, added.id)).plain
+        assert "敏感标签：低保、残疾人" in shown
+    finally:
+        ws.close()

@@ -1,7 +1,7 @@
 """Figures, exports and safekeeping on the command line.
 
 grassroots report --from 2026-10-01 --to 2026-10-31 [--json]
-grassroots export concerns --format xlsx|csv|json|open311 --out FILE [--from] [--to] [--reveal]
+grassroots export concerns --format xlsx|csv|json|open311 --out FILE [--from] [--to] [--reveal] [--force]
 grassroots backup [--out FILE] · grassroots restore FILE · grassroots check
 """
 
@@ -63,19 +63,20 @@ def export_concerns(
     start: FromOpt = None,
     end: ToOpt = None,
     reveal: Annotated[bool, typer.Option("--reveal", help="导出未脱敏的个人信息（记入审计日志）")] = False,
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时替换它")] = False,
     clerk: ClerkOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """导出诉求台账：Excel（含统计表）、CSV（带 BOM）、JSON 或 Open311 GeoReport v2。"""
 
     def go() -> None:
-        from grassroots_tui.io.export_common import export_concerns as run_export
+        from grassroots_tui.services.exports import export_concerns as run_export
 
         ws = _workspace(db)
         try:
             who = _clerk(ws, clerk)
             period = _period(ws, start, end) if (start or end) else None
-            result = run_export(ws, fmt, out, period=period, reveal=reveal, actor_id=who.id)
+            result = run_export(ws, fmt, out, period=period, reveal=reveal, actor_id=who.id, force=force)
         finally:
             ws.close()
         if as_json:

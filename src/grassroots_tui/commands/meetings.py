@@ -278,7 +278,8 @@ def invite(
         from sqlmodel import select
 
         from grassroots_tui.domain.errors import NotFound
-        from grassroots_tui.domain.validation import mask_phone, normalise_phone
+        from grassroots_tui.domain.privacy import mask_phone
+        from grassroots_tui.domain.validation import normalise_phone
         from grassroots_tui.services.meetings import add_participant
         from grassroots_tui.store.models import Resident
 

@@ -96,22 +96,6 @@ def normalise_phone(text: str, field: str = "phone") -> str:
     raise DomainError("电话号码格式不对：手机号为11位（如13812345678），座机需带区号（如010-12345678）。", field)
 
 
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]}****{phone[-4:]}"
-    return phone[:-4] + "****" if len(phone) > 4 else "****"
-
-
-def mask_id(number: str | None) -> str:
-    if not number:
-        return ""
-    if len(number) == 18:
-        return f"{number[:6]}********{number[-4:]}"
-    return number[:2] + "*" * max(len(number) - 4, 1) + number[-2:]
-
-
 @dataclass(frozen=True)
 class Address:
     estate: str = ""

@@ -39,6 +39,7 @@ def write_json(path: Path, records: Iterable[dict], total: int, meta: dict, prog
         "committee": meta.get("committee", ""),
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()} if period else None,
         "masked": meta["masked"],
+        **({"selection": meta["selection"]} if meta.get("selection") else {}),
         "count": total,
     }
     written = 0

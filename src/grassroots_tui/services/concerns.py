@@ -16,7 +16,8 @@ from grassroots_tui.domain.codes import (
 from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.reference import format_reference, normalise_reference
-from grassroots_tui.domain.validation import check_text, mask_phone, nfkc, normalise_phone
+from grassroots_tui.domain.privacy import mask_phone
+from grassroots_tui.domain.validation import check_text, nfkc, normalise_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
 

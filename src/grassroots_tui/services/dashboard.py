@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from grassroots_tui.domain.codes import RUNNING_STATUSES, MeetingType, Status
-from grassroots_tui.domain.validation import mask_phone
+from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Meeting, Resident, Unit
 

@@ -24,14 +24,11 @@ written by any part of the program (or another clerk's program) are found.
 
 from __future__ import annotations
 
-import csv
-import json
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.sql import ColumnElement
@@ -41,7 +38,7 @@ from grassroots_tui.domain.codes import RUNNING_STATUSES, Action, Channel, Statu
 from grassroots_tui.domain.deadlines import DeadlineState, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.reference import normalise_reference
-from grassroots_tui.domain.validation import mask_phone
+from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, Grid, Resident, Unit
 
@@ -742,35 +739,6 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
     return BatchResult(request.action.value, request.action.label, done)
 
 
-EXPORT_HEADER = ("编号", "受理时间", "居民", "分类", "摘要", "承办单位", "状态", "时限", "时限提示", "督办")
-
-
-def export_rows(ws: Workspace, actor_id: int, references: Sequence[str], path: Path | str) -> Path:
-    """Write the marked concerns to a CSV Excel opens (UTF-8 with BOM); residents stay masked."""
-    from grassroots_tui.store.models import AuditLog
-
-    path = Path(path)
-    with ws.read() as s:
-        ids = [r[0] for r in s.execute(select(C.id).where(C.reference.in_([normalise_reference(r)
-                                                                          for r in references])))]
-    rows = rows_by_id(ws, ids)
-    order = {normalise_reference(r): i for i, r in enumerate(references)}
-    rows.sort(key=lambda r: order.get(r.reference, 0))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(EXPORT_HEADER)
-        for r in rows:
-            out.writerow((r.reference, f"{r.received_at:%Y-%m-%d %H:%M}", r.resident, r.category_name, r.summary,
-                          r.unit_name, r.status_label, f"{r.due_at:%Y-%m-%d %H:%M}" if r.due_at else "",
-                          {"overdue": "已超期", "due_soon": "将到期"}.get(r.deadline_state, ""),
-                          Supervision(r.supervision).label if r.supervision != "none" else ""))
-    with ws.write() as s:
-        s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="export_concerns", target=str(path),
-                       detail=json.dumps({"count": len(rows)}, ensure_ascii=False)))
-    return path
-
-
 # ---------------------------------------------------------------- board
 
 @dataclass(frozen=True)
@@ -804,6 +772,6 @@ def board(ws: Workspace, per_column: int = 8, query: LedgerQuery | None = None) 
 
 
 __all__ = ["VIEWS", "SORTS", "LedgerQuery", "LedgerRow", "Ledger", "FilterChoices", "Choice", "filter_choices",
-           "describe", "concern_detail", "ConcernDetail", "batch_act", "BatchResult", "export_rows", "board",
+           "describe", "concern_detail", "ConcernDetail", "batch_act", "BatchResult", "board",
            "BoardColumn", "sync_search_index", "rebuild_search_index", "matches", "search_fields",
            "on_time_figure", "default_unit_for"]

@@ -1,5 +1,10 @@
 """Resident register: add, edit and look up while the resident talks; detail and audited reveal.
 
+What leaves this module is decided by `domain.privacy`: numbers masked, and sensitive care tags
+(data/sensitive_tags.toml) kept out of every list, lookup and view unless revealed (audited);
+the detail carries them apart, in `ResidentDetail.sensitive_tags`, for the one screen that needs
+them. A lookup by a full ID number that answers with a resident is written to the audit log.
+
 Validation (`prepare_resident`) is separate from writing (`insert_resident`) so that intake can
 register a resident inside its own transaction and the importer can check every row before it
 writes any.
@@ -7,6 +12,7 @@ writes any.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,9 +25,10 @@ from sqlmodel import Session, select
 from grassroots_tui.domain.codes import OPEN_STATUSES, Status
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.pinyin import full_pinyin, initials, sort_key
+from grassroots_tui.domain.privacy import Disclosure, mask_id, mask_phone, sensitive_only
 from grassroots_tui.domain.validation import (
-    ID_TYPES, check_name, check_other_document, check_text, mask_id, mask_phone, nfkc, normalise_phone,
-    parse_address, parse_address_shorthand, parse_id_number,
+    ID_TYPES, check_name, check_other_document, check_text, id_check_char, nfkc, normalise_phone, parse_address,
+    parse_address_shorthand, parse_id_number,
 )
 from grassroots_tui.io.residents_import import (
     LABELS, ImportReport, RowError, address_of, match_headers, read_table,
@@ -30,8 +37,6 @@ from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import AuditLog, Category, Concern, Grid, Household, Resident, ResidentTag
 
 SEX_VALUES = ("男", "女", "")
-# Care tags that are sensitive personal information (PIPL): kept out of lists, shown in the detail.
-SENSITIVE_TAGS = frozenset({"低保", "低保户", "特困", "残疾", "残疾人", "重病", "精神障碍", "吸毒", "刑满释放", "社区矫正"})
 
 
 @dataclass
@@ -93,7 +98,7 @@ class ResidentView:
     estate: str
     address: str  # 3-2-301
     grid: str | None
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # the tags this exit may show: sensitive ones only when revealed
     version: int = 1
 
 
@@ -133,6 +138,12 @@ class ResidentDetail:
     open_concerns: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    sensitive_tags: tuple[str, ...] = ()  # 低保, 残疾 …: shown in the detail only, never in a list
+
+    @property
+    def all_tags(self) -> tuple[str, ...]:
+        """Every tag, for the edit form (which must not drop the sensitive ones)."""
+        return self.view.tags + self.sensitive_tags
 
 
 @dataclass(frozen=True)
@@ -141,11 +152,16 @@ class Revealed:
     phone: str
 
 
-def _view(r: Resident, tags: tuple[str, ...] = ()) -> ResidentView:
+def _disclosure(ws: Workspace, reveal: bool = False) -> Disclosure:
+    return Disclosure(reveal=reveal, sensitive_tags=ws.settings.sensitive_tags)
+
+
+def _view(r: Resident, tags: tuple[str, ...] = (), shown: Disclosure | None = None) -> ResidentView:
     assert r.id is not None
+    shown = shown or Disclosure()
     addr = "-".join(p for p in (r.building, r.unit_no, r.room) if p)
     return ResidentView(r.id, r.name, r.sex, r.birth_date, mask_phone(r.phone), mask_id(r.id_number), r.estate,
-                        addr, r.grid_code, tags, r.version)
+                        addr, r.grid_code, shown.tags(tags), r.version)
 
 
 # ---------------------------------------------------------------- validation
@@ -280,7 +296,7 @@ def add_resident(ws: Workspace, actor_id: int, draft: ResidentDraft) -> Resident
     prepared = prepare_resident(draft)
     with ws.write() as s:
         resident = insert_resident(s, ws, prepared)
-        return _view(resident, prepared.tags)
+        return _view(resident, prepared.tags, _disclosure(ws))
 
 
 def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: ResidentDraft,
@@ -323,7 +339,7 @@ def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: Resid
                 s.add(ResidentTag(resident_id=r.id, tag=tag))
         s.flush()
         s.refresh(r)
-        return _view(r, p.tags)
+        return _view(r, p.tags, _disclosure(ws))
 
 
 # ---------------------------------------------------------------- reading
@@ -333,11 +349,21 @@ def _range(column, prefix: str):  # noqa: ANN001, ANN202
     return (column >= prefix) & (column < prefix + "\U0010ffff")
 
 
+def full_id_number(text: str | None) -> str | None:
+    """The query as a full mainland ID number (18 characters, right check digit), or None."""
+    value = nfkc(text).upper().replace(" ", "").replace("-", "")
+    if re.fullmatch(r"\d{17}[\dX]", value) and id_check_char(value[:17]) == value[17]:
+        return value
+    return None
+
+
 def search_query(text: str | None):  # noqa: ANN201
     """The SELECT behind the register list (pageable, no LIMIT) and its best-first rank."""
     query = nfkc(text).lower()
     q = select(Resident)
     rank = None
+    if (number := full_id_number(text)) is not None:
+        return q.where(Resident.id_number == number), None
     if query:
         kind, where, _order = _match(query)
         q = q.where(*where)
@@ -409,13 +435,15 @@ def _lookup_steps(query: str) -> list[tuple[str, dict]]:
              "LIMIT :n)", {"q": query, "top": _TOP})]
 
 
-def lookup_residents(ws: Workspace, text: str | None, limit: int = 8) -> list[ResidentView]:
+def lookup_residents(ws: Workspace, text: str | None, limit: int = 8, *,
+                     actor_id: int | None = None) -> list[ResidentView]:
     """The type-ahead lookup, one call a keystroke: best matches first, each step an index range
     read in index order so it stops after `limit` rows (a few milliseconds over 50 000 residents).
 
     Names: exact or prefix (`张三` before `张三丰`); names containing the text (`三丰`) when none
     starts with it. Letters: pinyin initials (`zsf`); full pinyin (`zhangsan`) when no initials
-    match. Digits: the phone tail as typed
+    match. A full ID number: that resident, and the lookup is audited (`actor_id` is who asked).
+    Digits: the phone tail as typed
     (`5`, `56` ... `5678`); `3-2-301` and `3-2`: the address. The same residents that
     `search_residents` finds first, in an order that needs no sort. Plain SQL: the ORM's per-call
     overhead was most of the time.
@@ -423,9 +451,12 @@ def lookup_residents(ws: Workspace, text: str | None, limit: int = 8) -> list[Re
     query = nfkc(text).lower()
     if not query:
         return search_residents(ws, None, limit)
+    by_id = full_id_number(text)
+    steps = [("id_number = :q", {"q": by_id})] if by_id else _lookup_steps(query)
+    shown = _disclosure(ws)
     found: list[ResidentView] = []
     with ws.engine.connect() as con:
-        for where, params in _lookup_steps(query):
+        for where, params in steps:
             want = limit - len(found)
             sql = f"SELECT {_LOOKUP_COLUMNS} FROM resident WHERE {where} LIMIT :n"
             statement, values = _named_to_qmark(sql, params, want)
@@ -445,8 +476,18 @@ def lookup_residents(ws: Workspace, text: str | None, limit: int = 8) -> list[Re
                     tuple(v.id for v in found)):
                 tags.setdefault(rid, []).append(tag)
             if tags:
-                found = [replace(v, tags=tuple(tags.get(v.id, ()))) for v in found]
+                found = [replace(v, tags=shown.tags(tags.get(v.id, ()))) for v in found]
+    if by_id and found:
+        _audit_id_lookup(ws, actor_id, by_id, [v.id for v in found])
     return found
+
+
+def _audit_id_lookup(ws: Workspace, actor_id: int | None, number: str, resident_ids: list[int]) -> None:
+    """Who looked a resident up by a full ID number, and whom it named (written before the answer is shown)."""
+    with ws.write() as s:
+        s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="lookup_id",
+                       target=",".join(f"resident:{i}" for i in resident_ids),
+                       detail=json.dumps({"query": mask_id(number), "residents": resident_ids}, ensure_ascii=False)))
 
 
 def _named_to_qmark(sql: str, params: dict, limit: int) -> tuple[str, tuple]:
@@ -461,18 +502,31 @@ def _named_to_qmark(sql: str, params: dict, limit: int) -> tuple[str, tuple]:
     return re.sub(r":([a-z]+)\b", sub, sql), tuple(values)
 
 
-def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: int = 0) -> list[ResidentView]:
-    """By name, pinyin initials or full pinyin, phone tail, or address shorthand `3-2-301`.
+def search_residents(ws: Workspace, text: str | None, limit: int = 20, offset: int = 0, *,
+                     actor_id: int | None = None, reveal_tags: bool = False) -> list[ResidentView]:
+    """By name, pinyin initials or full pinyin, phone tail, address shorthand `3-2-301` or full ID number.
 
     Pageable (LIMIT/OFFSET). Best matches first (exact name or initials, then prefix), then the
-    pinyin order of names; without a query, the whole register in pinyin order.
+    pinyin order of names; without a query, the whole register in pinyin order. Sensitive tags
+    are left out unless `reveal_tags`, which is written to the audit log with the residents shown;
+    so is the first page of a search by full ID number that finds someone.
     """
     q, rank = search_query(text)
     order = [rank] if rank is not None else []
     q = q.order_by(*order, Resident.sort_key, Resident.id).offset(offset).limit(limit)
     with ws.read() as s:
         rows = s.exec(q).all()
-        return _with_tags(s, rows)
+        views = _with_tags(s, rows, _disclosure(ws, reveal_tags))
+    number = full_id_number(text)
+    if number and views and offset == 0:
+        _audit_id_lookup(ws, actor_id, number, [v.id for v in views])
+    if reveal_tags and views:
+        with ws.write() as s:
+            s.add(AuditLog(at=ws.now(), actor_id=actor_id, action="reveal_tags",
+                           target=",".join(f"resident:{v.id}" for v in views),
+                           detail=json.dumps({"search": mask_id(number) if number else nfkc(text),
+                                              "residents": [v.id for v in views]}, ensure_ascii=False)))
+    return views
 
 
 def count_residents(ws: Workspace, text: str | None = None) -> int:
@@ -481,13 +535,17 @@ def count_residents(ws: Workspace, text: str | None = None) -> int:
         return int(s.exec(select(func.count()).select_from(q.subquery())).one())
 
 
-def _with_tags(s: Session, rows: list[Resident]) -> list[ResidentView]:
-    ids = [r.id for r in rows]
+def _tags_of(s: Session, ids: list[int]) -> dict[int, list[str]]:
     tags: dict[int, list[str]] = {}
     if ids:
         for t in s.exec(select(ResidentTag).where(ResidentTag.resident_id.in_(ids))).all():
             tags.setdefault(t.resident_id, []).append(t.tag)
-    return [_view(r, tuple(tags.get(r.id, ()))) for r in rows]
+    return tags
+
+
+def _with_tags(s: Session, rows: list[Resident], shown: Disclosure) -> list[ResidentView]:
+    tags = _tags_of(s, [r.id for r in rows])
+    return [_view(r, tuple(tags.get(r.id, ())), shown) for r in rows]
 
 
 def get_resident(ws: Workspace, resident_id: int) -> ResidentView:
@@ -495,16 +553,21 @@ def get_resident(ws: Workspace, resident_id: int) -> ResidentView:
         r = s.get(Resident, resident_id)
         if r is None:
             raise NotFound("找不到这位居民。", "resident")
-        return _with_tags(s, [r])[0]
+        return _with_tags(s, [r], _disclosure(ws))[0]
 
 
 def resident_detail(ws: Workspace, resident_id: int, concern_limit: int = 50) -> ResidentDetail:
-    """Everything the detail view shows: masked numbers, household, tags, concern history."""
+    """Everything the detail view shows: masked numbers, household, tags, concern history.
+
+    The sensitive care tags come apart from the others (`sensitive_tags`): the detail is the
+    one place a clerk needs them (care visits), and nothing that prints `view.tags` shows them.
+    """
     with ws.read() as s:
         r = s.get(Resident, resident_id)
         if r is None:
             raise NotFound("找不到这位居民。", "resident")
-        view = _with_tags(s, [r])[0]
+        raw_tags = tuple(_tags_of(s, [r.id]).get(r.id, ()))
+        view = _view(r, raw_tags, _disclosure(ws))
         household: list[HouseholdMember] = []
         if r.household_id is not None:
             members = s.exec(select(Resident).where(Resident.household_id == r.household_id, Resident.id != r.id)
@@ -525,6 +588,7 @@ def resident_detail(ws: Workspace, resident_id: int, concern_limit: int = 50) ->
             relation_to_head=r.relation_to_head, residence_type=r.residence_type, tenure=r.tenure, notes=r.notes,
             next_visit_due=r.next_visit_due, household_id=r.household_id, household=household, concerns=concerns,
             open_concerns=open_count, created_at=ws.local(r.created_at), updated_at=ws.local(r.updated_at),
+            sensitive_tags=sensitive_only(raw_tags, ws.settings.sensitive_tags),
         )
 
 

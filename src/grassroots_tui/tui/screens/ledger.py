@@ -8,8 +8,6 @@ switched on: digits pick a saved view (when the list has focus), Ctrl+letters do
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -195,7 +193,7 @@ class LedgerScreen(ActionLauncher, Screen):
         Binding("ctrl+d", "dispatch", "派单", id="ledger_dispatch",
                 tooltip="按分类的默认承办单位派单；有标记时整批派单"),
         Binding("ctrl+g", "supervise", "督办", show=False, id="ledger_supervise", tooltip="设置督办级别；有标记时整批设置"),
-        Binding("ctrl+o", "export", "导出", show=False, id="ledger_export", tooltip="把标记的诉求（无标记时为当前行）导出为 CSV"),
+        Binding("ctrl+o", "export", "导出", show=False, id="ledger_export", tooltip="把标记的诉求（无标记时为当前视图的全部诉求）导出为 Excel 或 CSV，默认脱敏"),
         Binding("ctrl+b", "board", "看板", id="ledger_board", tooltip="各状态的件数和最紧急的诉求"),
         Binding("0", "view('')", "全部", show=False, id="ledger_view_all", tooltip="全部诉求（取消视图）"),
     ] + [
@@ -580,27 +578,20 @@ class LedgerScreen(ActionLauncher, Screen):
         self.reload(keep_cursor=True)
 
     def action_export(self) -> None:
-        refs = sorted(self.table.marked_keys)
-        if not refs:
-            row = self._current()
-            if row is None:
-                return
-            refs = [row.reference]
-        self._export(refs)
+        """The marked concerns or, when none is marked, the whole current view (filters, search,
+        sort), through the one exporter: masked unless F8 (audited), XLSX or CSV."""
+        from grassroots_tui.tui.screens.export_form import ExportForm, export_folder
 
-    @work(thread=True, exclusive=True, group="ledger-export", exit_on_error=False)
-    def _export(self, refs: list[str]) -> None:
-        from grassroots_tui.services.ledger import export_rows
-
-        app = self.app
-        ws = app.ws  # type: ignore[attr-defined]
-        path = Path(ws.path).parent / "exports" / f"诉求导出-{datetime.now():%Y%m%d-%H%M%S}.csv"
-        try:
-            written = export_rows(ws, app.clerk.id, refs, path)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self.say, f"导出时出错：{exc}", True)
+        ws = getattr(self.app, "ws", None)
+        if ws is None or self.query_state is None:
             return
-        app.call_from_thread(self.say, f"已导出 {len(refs)} 件：{written}")
+        refs = sorted(self.table.marked_keys)
+        stamp = f"{ws.now():%Y%m%d-%H%M}"
+        folder = export_folder()
+        heading = f"已标记的 {len(refs)} 件" if refs else f"当前视图 {self.total} 件"
+        self.app.push_screen(ExportForm(
+            query=None if refs else self.query_state, references=refs or None, heading=heading,
+            formats=("xlsx", "csv"), default_path=lambda fmt: folder / f"诉求导出-{stamp}.{fmt}"))
 
     def action_finished(self, done: ActionDone) -> None:
         self.say(done.message, error=done.view is None)

@@ -20,7 +20,7 @@ from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
 from grassroots_tui.tui.widgets.text import printable, safe
 
 if TYPE_CHECKING:
-    from grassroots_tui.services.residents import ResidentDetail, ResidentView
+    from grassroots_tui.services.residents import ResidentDetail
 
 SEXES = [("未填", ""), ("男", "男"), ("女", "女")]
 FIELDS = (  # input id, label, placeholder
@@ -120,7 +120,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
         v = d.view
         self.version = v.version
         values = {"name": v.name, "estate": v.estate, "address": v.address, "grid": v.grid or "",
-                  "tags": "、".join(v.tags), "relation_to_head": d.relation_to_head,
+                  "tags": "、".join(d.all_tags), "relation_to_head": d.relation_to_head,
                   "residence_type": d.residence_type}
         values["notes"] = d.notes
         for field_id, value in values.items():

@@ -40,11 +40,10 @@ COLUMNS = [
 
 
 def _cells(r: ResidentView) -> dict:
-    from grassroots_tui.services.residents import SENSITIVE_TAGS
-
+    # r.tags never holds a sensitive care tag (低保, 残疾 …): the service keeps them out of lists.
     return {"name": printable(r.name), "sex": r.sex, "phone": r.phone_masked,
             "address": printable(" ".join(p for p in (r.estate, r.address) if p)), "grid": printable(r.grid or ""),
-            "tags": printable("、".join(t for t in r.tags if t not in SENSITIVE_TAGS))}
+            "tags": printable("、".join(r.tags))}
 
 
 def detail_text(d: ResidentDetail, revealed: Revealed | None = None) -> Text:
@@ -77,6 +76,9 @@ def detail_text(d: ResidentDetail, revealed: Revealed | None = None) -> Text:
     if v.tags:
         t.append("\n标签：")
         t.append("、".join(v.tags))
+    if d.sensitive_tags:  # shown here only, never in the list, the lookup or the command line
+        t.append("\n敏感标签：", style="yellow")
+        t.append("、".join(d.sensitive_tags))
     if d.household:
         t.append("\n\n同户成员", style="bold")
         for m in d.household:
@@ -177,7 +179,9 @@ class ResidentsScreen(Screen):
     def _fetch(self, offset: int, limit: int) -> list[ResidentView]:
         from grassroots_tui.services.residents import search_residents
 
-        return search_residents(self.app.ws, self.query_text, limit=limit, offset=offset)
+        clerk = getattr(self.app, "clerk", None)
+        return search_residents(self.app.ws, self.query_text, limit=limit, offset=offset,
+                                actor_id=clerk.id if clerk is not None else None)
 
     def _count(self) -> int:
         from grassroots_tui.services.residents import count_residents

@@ -10,7 +10,6 @@ Every query runs in a worker thread; the screen never waits on the database.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -19,9 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, DataTable, Input, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
+from grassroots_tui.tui.screens.export_form import ExportForm, default_export_path, period_text
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.text import printable, printable_line, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
@@ -47,10 +46,6 @@ TREND_SERIES = (("response_rate", "cyan", "cyan"), ("resolution_rate", "green", 
                 ("satisfaction_rate", "magenta", "magenta"))
 BREAKDOWN_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "composite")
 BREAKDOWN_HEADERS = {"on_time_rate": "按期办结"}  # 8 cells: seven columns fit 80
-
-
-def _period_text(p: "Period") -> str:
-    return p.label if p.is_month else f"{p.start.isoformat()} 至 {p.end.isoformat()}"
 
 
 def _percent(fig) -> Text:  # noqa: ANN001
@@ -259,7 +254,7 @@ class StatisticsScreen(Screen):
 
     @staticmethod
     def _period_line(p: Period, counted: int | None) -> Text:
-        line = Text.assemble(("统计区间：", "bold"), _period_text(p))
+        line = Text.assemble(("统计区间：", "bold"), period_text(p))
         line.append(f"   纳入统计 {counted} 件" if counted is not None else "   正在统计")
         line.append("   左右键换区间 ^D 自定义 Enter 明细", style="dim")
         return line
@@ -407,7 +402,7 @@ class BehindScreen(Screen):
         if self.metric == "composite":
             what = "纳入统计的诉求"
         title = Text.assemble((m.label if self.metric != "composite" else "诉求", "bold"), "  ",
-                              _period_text(self.period))
+                              period_text(self.period))
         if self.group_label:
             title.append(f"  {self.group_label}")
         title.append(f"  {'分子' if self.part == 'numerator' else '分母'}：{what}")
@@ -526,162 +521,6 @@ class RangeForm(ModalScreen["Period | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-# ---------------------------------------------------------------------- export
-
-def default_export_path(period: Period, fmt: str) -> Path:
-    docs = Path.home() / "Documents"
-    folder = docs if docs.is_dir() else Path.home()
-    stamp = f"{period.start:%Y-%m}" if period.is_month else f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    suffix = "xlsx" if fmt == "xlsx" else "csv" if fmt == "csv" else "json"
-    name = f"诉求台账-{stamp}" + ("-open311" if fmt == "open311" else "")
-    return folder / f"{name}.{suffix}"
-
-
-class ExportForm(ModalScreen[None]):
-    """Format, file, masked or full; a progress bar while the worker writes."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "start", "导出", id="export_start", tooltip="开始导出"),
-        Binding("f8", "toggle_reveal", "脱敏", id="export_reveal",
-                tooltip="切换脱敏/完整导出；完整导出会记入审计日志（谁、何时、导出了什么、多少行）"),
-        Binding("escape", "close", "关闭", id="export_close", tooltip="关闭（导出进行中时等待完成）"),
-    ]
-    DEFAULT_CSS = """
-    ExportForm { align: center middle; }
-    #export-form { width: 76; max-width: 100%; height: auto; border: round $accent; background: $surface;
-                   padding: 0 1; }
-    #export-form OptionList { height: auto; max-height: 6; border: none; }
-    #export-form Input { width: 100%; }
-    #export-form .field-label { height: 1; }
-    #export-reveal { height: auto; }
-    #export-reveal.-full { color: $warning; text-style: bold; }
-    #export-progress { height: 1; display: none; }
-    #export-progress.-running { display: block; }
-    #export-message { height: auto; }
-    #export-message.-error { color: $error; }
-    """
-
-    def __init__(self, period: Period) -> None:
-        super().__init__(name="statistics_export")
-        from grassroots_tui.io.export_common import FORMAT_LABELS
-
-        self.period = period
-        self.labels = FORMAT_LABELS
-        self.fmt = "xlsx"
-        self.reveal = False
-        self.running = False
-        self.result = None
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="export-form"):
-            yield Static(Text.assemble(("导出诉求台账  ", "bold"), _period_text(self.period)))
-            yield Static(Text("格式（上下键选择，Enter 确定）"), classes="field-label")
-            yield OptionList(*[Option(Text(f"{i} {label}"), id=code)
-                               for i, (code, label) in enumerate(self.labels.items(), 1)], id="export-format")
-            yield Static(Text("保存到"), classes="field-label")
-            yield Input(str(default_export_path(self.period, self.fmt)), id="export-path")
-            yield Static(self._reveal_text(), id="export-reveal")
-            yield ProgressBar(total=None, show_eta=False, id="export-progress")
-            yield Static(Text("Ctrl+S 开始导出，F8 切换脱敏，Esc 关闭", style="dim"), id="export-message")
-
-    def on_mount(self) -> None:
-        self.query_one("#export-format", OptionList).focus()
-
-    def _reveal_text(self) -> Text:
-        if self.reveal:
-            return Text("个人信息：完整导出（不脱敏），将记入审计日志。F8 改回脱敏")
-        return Text("个人信息：已脱敏（姓名、电话、证件号）。F8 切换为完整导出")
-
-    @on(OptionList.OptionHighlighted, "#export-format")
-    def _format_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._set_format(str(event.option.id))
-
-    @on(OptionList.OptionSelected, "#export-format")
-    def _format_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._set_format(str(event.option.id))
-        self.query_one("#export-path", Input).focus()
-
-    def _set_format(self, fmt: str) -> None:
-        path_input = self.query_one("#export-path", Input)
-        old_default = str(default_export_path(self.period, self.fmt))
-        self.fmt = fmt
-        if path_input.value == old_default:
-            path_input.value = str(default_export_path(self.period, fmt))
-
-    @on(Input.Submitted, "#export-path")
-    def _path_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_start()
-
-    def action_toggle_reveal(self) -> None:
-        if self.running:
-            return
-        self.reveal = not self.reveal
-        widget = self.query_one("#export-reveal", Static)
-        widget.update(self._reveal_text())
-        widget.set_class(self.reveal, "-full")
-
-    def _message(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#export-message", Static)
-        msg.update(Text(printable(text)))
-        msg.set_class(error, "-error")
-
-    def action_start(self) -> None:
-        from grassroots_tui.domain.validation import nfkc
-
-        ws = getattr(self.app, "ws", None)
-        if self.running or ws is None:
-            return
-        raw = nfkc(self.query_one("#export-path", Input).value)
-        if not raw:
-            self._message("请填写保存的文件名。", error=True)
-            return
-        self.running = True
-        bar = self.query_one("#export-progress", ProgressBar)
-        bar.update(total=None, progress=0)
-        bar.add_class("-running")
-        self._message("正在导出")
-        clerk = getattr(self.app, "clerk", None)
-        self._export(ws, self.fmt, Path(raw).expanduser(), self.reveal, clerk.id if clerk else None)
-
-    @work(thread=True, exclusive=True, group="statistics-export")
-    def _export(self, ws, fmt: str, out: Path, reveal: bool, actor_id: int | None) -> None:  # noqa: ANN001
-        from grassroots_tui.domain.errors import DomainError
-        from grassroots_tui.io.export_common import export_concerns
-
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, done, total)
-
-        try:
-            result = export_concerns(ws, fmt, out, period=self.period, reveal=reveal, actor_id=actor_id,
-                                     progress=progress)
-        except DomainError as exc:
-            self.app.call_from_thread(self._finished, None, exc.message)
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us
-            self.log.error("export failed", exc)
-            self.app.call_from_thread(self._finished, None, f"导出失败：{exc}")
-        else:
-            self.app.call_from_thread(self._finished, result, "")
-
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one("#export-progress", ProgressBar).update(total=max(total, 1), progress=done)
-
-    def _finished(self, result, error: str) -> None:  # noqa: ANN001
-        self.running = False
-        self.result = result
-        if result is None:
-            self.query_one("#export-progress", ProgressBar).remove_class("-running")
-            self._message(error, error=True)
-            return
-        masked = "未脱敏，已记入审计日志" if result.revealed else "个人信息已脱敏"
-        self._message(f"已导出 {result.rows} 件诉求到 {result.path}（{masked}）。Esc 关闭")
-
-    def action_close(self) -> None:
-        if not self.running:
-            self.dismiss(None)
 
 
 __all__ = ["BehindScreen", "ExportForm", "RangeForm", "StatisticsScreen", "default_export_path"]

@@ -142,7 +142,12 @@ class ResidentLookup(SuggestionInput):
     def _run_search(self, ws: Any, text: str) -> None:
         search = self._search
         if search is None:
-            from grassroots_tui.services.residents import lookup_residents as search
+            from functools import partial
+
+            from grassroots_tui.services.residents import lookup_residents
+
+            clerk = getattr(self.app, "clerk", None)  # a lookup by full ID number is audited: who asked
+            search = partial(lookup_residents, actor_id=clerk.id if clerk is not None else None)
         try:
             rows = search(ws, text, self.limit)
         except Exception as exc:  # noqa: BLE001 - a lookup failure is a notice, not a crash
