@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.domain.errors import DomainError, StorageUnavailable
 from grassroots_tui.domain.metrics import Period
 from grassroots_tui.domain.privacy import Disclosure
 from grassroots_tui.domain.validation import nfkc
@@ -270,6 +270,9 @@ def _begin_audit(ws: Workspace, actor_id: int | None, fmt: str, target: Path, pe
             s.flush()
             assert row.id is not None
             return row.id
+    except StorageUnavailable as exc:
+        message = BUSY if exc.kind == "busy" else f"{exc.message.rstrip('。')}；未能写入审计日志，因此没有导出文件。"
+        raise DomainError(message, "audit") from None
     except OperationalError:
         raise DomainError(BUSY, "audit") from None
 
@@ -286,7 +289,7 @@ def _complete_audit(ws: Workspace, audit_id: int, rows: int) -> None:
                 detail = json.loads(row.detail)
                 detail.update(rows=rows, state="written")
                 row.detail = json.dumps(detail, ensure_ascii=False)
-    except OperationalError:
+    except (OperationalError, StorageUnavailable):
         pass
 
 
