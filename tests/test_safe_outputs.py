@@ -73,3 +73,130 @@ def test_restore_of_a_backup_with_another_page_size(ws, clerk_id, clock, db_path
     finally:
         again.close()
     assert check_database(db_path).ok
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@posix_only
+def test_backups_are_0600_in_a_0700_folder_and_leave_no_temporary(ws, clerk_id, clock, db_path) -> None:  # noqa: ANN001
+    from grassroots_tui.services.backup import auto_backup
+
+    log_concern(ws, clerk_id, ConcernDraft(summary="路灯不亮", category="0302"))
+    old = os.umask(0o022)  # a common umask: files 0644 and folders 0755 unless we say otherwise
+    try:
+        manual = backup_database(db_path, now=datetime(2026, 10, 12, 18, 30))
+        auto = auto_backup(ws)
+        again = auto_backup(ws)  # the day's automatic backup replaced by a newer one
+    finally:
+        os.umask(old)
+    folder = db_path.parent / "backups"
+    assert auto == again and mode(folder) == 0o700
+    assert mode(manual) == 0o600 and mode(auto) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == sorted([manual.name, auto.name])
+    assert count(auto, "SELECT count(*) FROM concern") == 1 and count(auto, "PRAGMA journal_mode") == "delete"
+
+
+@posix_only
+def test_the_upgrade_backup_is_0600_single_file(db_path: Path) -> None:
+    from grassroots_tui.services.workspace import Workspace
+    from grassroots_tui.store import migrate
+    from grassroots_tui.store.engine import make_engine
+
+    engine = make_engine(db_path)
+    migrate.upgrade(engine, db_path, "0001")
+    engine.dispose()
+    ws = Workspace.open(db_path)
+    ws.close()
+    assert ws.backup_path is not None and mode(ws.backup_path) == 0o600
+    assert count(ws.backup_path, "PRAGMA journal_mode") == "delete"
+    assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_backup_onto_the_live_database_or_its_companions_is_refused(ws, db_path, tmp_path) -> None:  # noqa: ANN001
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    before = {p: sha(p) for p in (db_path, other)}
+    for target in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
+                   other):
+        with pytest.raises(DomainError, match="数据库文件"):
+            backup_database(db_path, target, force=True)
+        r = runner.invoke(app, ["--db", str(db_path), "backup", "--out", str(target), "--force"])
+        assert r.exit_code == 1 and "数据库文件" in r.output and "Traceback" not in r.output
+    assert {p: sha(p) for p in before} == before
+    plain = tmp_path / "notes.bak"
+    plain.write_text("clerk's file")
+    r = runner.invoke(app, ["--db", str(db_path), "backup", "--out", str(plain)])
+    assert r.exit_code == 1 and "已存在" in r.output and plain.read_text() == "clerk's file"
+    r = runner.invoke(app, ["--db", str(db_path), "backup", "--out", str(plain), "--force"])
+    assert r.exit_code == 0 and check_database(plain).ok
+
+
+# ------------------------------------------------------------------ the command line refuses before any work
+
+def add_meeting(db: Path) -> str:
+    r = runner.invoke(app, ["meeting", "add", "--type", "consultation", "--topic", "楼道堆物", "--start",
+                            "2030-12-03 14:30", "--place", "议事厅", "--json", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)["reference"]
+
+
+def companions(db: Path) -> list[Path]:
+    return [db.with_name(db.name + s) for s in ("", "-wal", "-shm")]
+
+
+WRITERS = {
+    "paper": lambda db, ref, out: ["meeting", "paper", ref, "--kind", "notice", "--out", str(out), "--db", str(db)],
+    "ics": lambda db, ref, out: ["meeting", "ics", ref, "--out", str(out), "--db", str(db)],
+    "template": lambda db, ref, out: ["resident", "template", "--out", str(out), "--db", str(db)],
+}
+SUFFIX = {"paper": ".html", "ics": ".ics", "template": ".csv"}
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_the_database_and_any_sqlite_file_are_refused(command: str, db_path: Path, tmp_path: Path) -> None:
+    ref = add_meeting(db_path)
+    con = sqlite3.connect(db_path)  # keep a -wal and -shm beside the database, as while the program runs
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("BEGIN")
+    con.execute("SELECT count(*) FROM meeting").fetchone()
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    renamed = tmp_path / f"looks-like{SUFFIX[command]}"  # a database whatever its name
+    other_bytes = other.read_bytes()
+    renamed.write_bytes(other_bytes)
+    files = [p for p in companions(db_path) if p.exists()] + [other, renamed]
+    before = {p: sha(p) for p in files}
+    for target in (*companions(db_path), db_path.with_name(db_path.name + "-journal"), other, renamed):
+        for force in ([], ["--force"]):
+            r = runner.invoke(app, WRITERS[command](db_path, ref, target) + force)
+            assert r.exit_code == 1, (target, r.output)
+            assert "数据库文件" in r.output and "Traceback" not in r.output
+    con.close()
+    assert {p: sha(p) for p in files if p.exists()} == {p: h for p, h in before.items() if p.exists()}
+    assert sha(other) == before[other] and sha(renamed) == before[renamed]
+    assert not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_existing_file_is_replaced_only_with_force(command: str, db_path: Path, tmp_path: Path) -> None:
+    ref = add_meeting(db_path)
+    target = tmp_path / f"out{SUFFIX[command]}"
+    target.write_text("书记的旧文件", encoding="utf-8")
+    r = runner.invoke(app, WRITERS[command](db_path, ref, target))
+    assert r.exit_code == 1 and "已存在" in r.output and "--force" in r.output
+    assert target.read_text(encoding="utf-8") == "书记的旧文件"
+    r = runner.invoke(app, WRITERS[command](db_path, ref, target) + ["--force"])
+    assert r.exit_code == 0, r.output
+    assert target.read_text(encoding="utf-8-sig") != "书记的旧文件"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_refusal_comes_before_any_work(tmp_path: Path) -> None:
+    """The check runs before the database is opened: a refused command creates no database."""
+    db = tmp_path / "never.sqlite3"
+    folder = tmp_path / "missing"
+    r = runner.invoke(app, ["meeting", "ics", "--out", str(folder / "x.ics"), "--db", str(db)])
+    assert r.exit_code == 1 and "不存在" in r.output
+    assert not db.exists()
