@@ -200,3 +200,166 @@ def test_refusal_comes_before_any_work(tmp_path: Path) -> None:
     r = runner.invoke(app, ["meeting", "ics", "--out", str(folder / "x.ics"), "--db", str(db)])
     assert r.exit_code == 1 and "不存在" in r.output
     assert not db.exists()
+
+
+# ------------------------------------------------------------------ a full disk, for real
+
+# Reads the meeting first, then limits the size of any file this process writes (RLIMIT_FSIZE,
+# SIGXFSZ ignored): a write past the limit fails with EFBIG midway, as on a full disk.
+FULL_DISK = r"""
+import json, resource, signal, sys
+from datetime import date
+from pathlib import Path
+
+what, db, ref, target, limit = sys.argv[1:6]
+meeting = None
+if what in ("paper", "ics"):
+    from grassroots_tui.services.meetings import get_meeting
+    from grassroots_tui.services.workspace import Workspace
+    ws = Workspace.open(db)
+    meeting, tz = get_meeting(ws, ref), ws.tz
+    ws.close()
+from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.io import ics, paper, residents_import
+import openpyxl.writer.excel  # everything imported before the limit
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
+try:
+    if what == "paper":
+        paper.write("minutes", meeting, "幸福里社区居委会", target)
+    elif what == "ics":
+        ics.write_calendar(target, [meeting], committee="幸福里社区居委会", tz=tz)
+    else:
+        residents_import.write_template(target)
+except DomainError as exc:
+    print(json.dumps({"error": exc.message}, ensure_ascii=False))
+else:
+    print(json.dumps({"error": None}))
+"""
+
+# (what, file name, a size limit below the file's size)
+FULL_CASES = [("paper", "minutes.html", 1500), ("ics", "one.ics", 400), ("template", "t.xlsx", 3000),
+              ("template", "t.csv", 40)]
+
+
+@posix_only
+@pytest.mark.parametrize(("what", "name", "limit"), FULL_CASES)
+@pytest.mark.parametrize("old", [True, False], ids=["over-a-file", "new-file"])
+def test_a_full_disk_leaves_the_old_file_or_none(what: str, name: str, limit: int, old: bool,
+                                                 db_path: Path, tmp_path: Path) -> None:
+    ref = add_meeting(db_path)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / name
+    if old:
+        target.write_bytes(b"old")
+
+    def run(limit: int) -> dict:
+        proc = subprocess.run([sys.executable, "-c", FULL_DISK, what, str(db_path), ref, str(target), str(limit)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    result = run(limit)
+    assert result["error"] and "磁盘空间不足" in result["error"] and "Errno" not in result["error"]
+    assert sorted(p.name for p in folder.iterdir()) == ([name] if old else [])
+    if old:
+        assert target.read_bytes() == b"old"
+    # The limit really was below the file's size: with room enough the same write succeeds.
+    assert run(10_000_000)["error"] is None
+    assert target.stat().st_size > limit and sorted(p.name for p in folder.iterdir()) == [name]
+
+
+# ------------------------------------------------------------------ openpyxl's temporary files
+
+# A real XLSX export; the progress callback (called after the rows reached the sheet's file)
+# says so and then waits, so the test can kill the export in the middle of writing.
+XLSX_EXPORT = r"""
+import sys
+from grassroots_tui.io.export_common import export_concerns
+from grassroots_tui.services.clerks import current_clerk
+from grassroots_tui.services.workspace import Workspace
+
+db, out, wait = sys.argv[1:4]
+ws = Workspace.open(db)
+
+def progress(done, total):
+    if wait == "wait":
+        print("rows written", flush=True)
+        sys.stdin.readline()  # killed here
+
+export_concerns(ws, "xlsx", out, actor_id=current_clerk(ws).id, progress=progress)
+ws.close()
+print("done", flush=True)
+"""
+
+
+@pytest.fixture
+def ledger_db(ws, clerk_id, db_path: Path) -> Path:  # noqa: ANN001
+    from grassroots_tui.services.residents import ResidentDraft, add_resident
+
+    add_resident(ws, clerk_id, ResidentDraft(name="张三丰", phone="13812345678", id_number="11010519491231002X",
+                                             address="3-2-301", estate="幸福里"))
+    for i in range(30):
+        log_concern(ws, clerk_id, ConcernDraft(summary=f"第{i}件：楼道电线裸露", category="1102",
+                                               resident_phone="13812345678"))
+    ws.close()
+    return db_path
+
+
+def _export(ledger_db: Path, out: Path, tmpdir: Path, wait: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", XLSX_EXPORT, str(ledger_db), str(out), wait],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmpdir), "TEMP": str(tmpdir), "TMP": str(tmpdir)})
+
+
+@posix_only
+def test_a_killed_xlsx_export_leaves_nothing_in_the_system_temp_folder(ledger_db: Path, tmp_path: Path) -> None:
+    tmpdir, folder = tmp_path / "systemp", tmp_path / "exports"
+    tmpdir.mkdir()
+    folder.mkdir()
+    out = folder / "台账.xlsx"
+    proc = _export(ledger_db, out, tmpdir, "wait")
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "rows written", proc.stderr.read() if proc.stderr else line
+    scratch = [p for p in folder.iterdir() if p.name.startswith(".") and ".sheet" in p.name]
+    assert scratch and scratch[0].stat().st_size > 0  # the rows are in a file beside the target
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert list(tmpdir.iterdir()) == []
+    assert not out.exists()
+    assert all(p.name.startswith(f".{out.name}") or p.name.startswith(f"..{out.name}") for p in folder.iterdir())
+
+
+@posix_only
+def test_an_xlsx_export_leaves_only_its_file(ledger_db: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    tmpdir, folder = tmp_path / "systemp", tmp_path / "exports"
+    tmpdir.mkdir()
+    folder.mkdir()
+    out = folder / "台账.xlsx"
+    proc = _export(ledger_db, out, tmpdir, "go")
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and stdout.strip() == "done", stderr
+    assert list(tmpdir.iterdir()) == [] and [p.name for p in folder.iterdir()] == [out.name]
+    rows = list(load_workbook(out, read_only=True)["诉求台账"].iter_rows(values_only=True))
+    assert len(rows) == 31 and any("楼道电线裸露" in str(v) for v in rows[1])
+
+
+def test_a_failing_workbook_removes_its_sheet_files(tmp_path: Path) -> None:
+    from openpyxl.worksheet import _writer as openpyxl_writer
+
+    from grassroots_tui.io.xlsx_file import scratch_workbook
+
+    target = tmp_path / "x.xlsx"
+    with pytest.raises(RuntimeError):
+        with scratch_workbook(target) as wb:
+            sheet = wb.create_sheet("a")
+            sheet.append(["张三丰", "13812345678"])
+            assert [p.parent for p in wb.scratch_files] == [tmp_path]
+            raise RuntimeError("export failed")
+    assert list(tmp_path.iterdir()) == []
+    assert not [f for f in openpyxl_writer.ALL_TEMP_FILES if f.startswith(str(tmp_path))]

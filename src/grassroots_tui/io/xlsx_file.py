@@ -5,7 +5,8 @@ zips them (openpyxl/worksheet/_writer.py, create_temporary_file) and removes the
 workbook is saved or the interpreter exits normally: a killed or failed export leaves the
 residents' data in /tmp. Here every sheet gets its own writer whose file is made with
 `safe_file.scratch_path` beside the target (mode 0600), and `scratch_workbook` removes whatever
-is left when the block ends, saved or not. Nothing global is changed (no `tempfile.tempdir`),
+is left when the block ends, saved or not. lxml's "IO_ENOSPC"-style errors become OSError, so
+`safe_file.atomic_write` says "磁盘空间不足" for a full disk here as for any other file. Nothing global is changed (no `tempfile.tempdir`),
 so two exports in two threads do not disturb each other.
 
 Import this module lazily (it imports openpyxl).
@@ -13,6 +14,8 @@ Import this module lazily (it imports openpyxl).
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -79,8 +82,21 @@ def scratch_workbook(path: Path | str) -> Iterator[ScratchWorkbook]:
     try:
         yield wb
         wb.save(path)
+    except Exception as exc:  # noqa: BLE001 - only lxml's disguised OSError is translated
+        if (failed := _os_error(exc)) is not None:
+            raise failed from exc
+        raise
     finally:
         wb.discard_scratch()
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """lxml reports a failed write (full disk, file too large) as SerialisationError('IO_ENOSPC')."""
+    text = str(exc)
+    if type(exc).__name__ == "SerialisationError" and text.startswith("IO_"):
+        code = getattr(errno, text[3:], errno.EIO)
+        return OSError(code, os.strerror(code))
+    return None
 
 
 __all__ = ["ScratchWorkbook", "scratch_workbook"]
