@@ -363,3 +363,30 @@ def test_a_failing_workbook_removes_its_sheet_files(tmp_path: Path) -> None:
             raise RuntimeError("export failed")
     assert list(tmp_path.iterdir()) == []
     assert not [f for f in openpyxl_writer.ALL_TEMP_FILES if f.startswith(str(tmp_path))]
+
+
+BACKUP_FULL = r"""
+import resource, signal, sys
+from grassroots_tui.cli import app
+import grassroots_tui.commands.figures, grassroots_tui.services.backup, grassroots_tui.io.safe_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
+app(["--db", sys.argv[1], "backup", "--out", sys.argv[2], *sys.argv[4:]])
+"""
+
+
+@posix_only
+def test_a_backup_on_a_full_disk_leaves_the_old_file(ws, clerk_id, db_path: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    for i in range(20):
+        log_concern(ws, clerk_id, ConcernDraft(summary=f"第{i}件", detail="详细情况" * 300, category="0302"))
+    ws.close()
+    folder = tmp_path / "keep"
+    folder.mkdir()
+    target = folder / "week.bak"
+    target.write_bytes(b"last week")
+    size = db_path.stat().st_size
+    proc = subprocess.run([sys.executable, "-c", BACKUP_FULL, str(db_path), str(target), str(size // 2), "--force"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "磁盘空间不足" in proc.stderr and "Traceback" not in proc.stderr
+    assert target.read_bytes() == b"last week" and sorted(p.name for p in folder.iterdir()) == ["week.bak"]

@@ -94,6 +94,13 @@ def online_copy(src_path: Path, dst_path: Path, *, check: str = "quick_check") -
             src.backup(dst)  # all pages in one step: one consistent snapshot
             dst.execute("PRAGMA journal_mode=DELETE")
             problems = [r[0] for r in dst.execute(f"PRAGMA {check}")]
+        except sqlite3.OperationalError as exc:
+            # SQLITE_FULL on a full disk; SQLITE_IOERR_WRITE when a write fails (a quota, EFBIG).
+            name = getattr(exc, "sqlite_errorname", "")
+            failed_write = name == "SQLITE_FULL" or name.startswith(("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC",
+                                                                     "SQLITE_IOERR_TRUNCATE"))
+            raise DomainError(f"磁盘空间不足或无法写入，未能写入备份 {dst_path}；原有文件保持不变。" if failed_write
+                              else f"未能备份到 {dst_path}：数据库正被占用或无法读取，请稍后重试。", "out") from None
         finally:
             dst.close()
             src.close()
