@@ -79,3 +79,16 @@ def ask_before_writing(screen: Screen, path: Path | str, *, protected: Iterable[
         show(exc)
         return
     write(target, False)
+
+
+def papers_folder(screen: Screen) -> Path | None:
+    """The folder papers and calendars are written to (created if missing), or None after saying why."""
+    from grassroots_tui.config import user_data_dir
+
+    folder = user_data_dir() / "papers"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        screen.notify(f"无法创建文件夹 {folder}：{exc.strerror or '系统错误'}", severity="error", markup=False)
+        return None
+    return folder

@@ -340,15 +340,11 @@ class MeetingScreen(Screen):
         ws = self.app.ws
         if choice is None or ws is None:
             return
-        from grassroots_tui.config import user_data_dir
         from grassroots_tui.io import paper
-        from grassroots_tui.tui.screens.confirm import ask_before_writing
+        from grassroots_tui.tui.screens.confirm import ask_before_writing, papers_folder
 
-        folder = user_data_dir() / "papers"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.notify(f"无法创建文件夹 {folder}：{exc.strerror or '系统错误'}", severity="error", markup=False)
+        folder = papers_folder(self)
+        if folder is None:
             return
         name = f"{self.reference}.ics" if choice.kind == "ics" else paper.default_name(choice.kind, self.reference)
         # An existing paper is replaced only when the clerk says so (ReplaceFileDialog: 1).

@@ -302,8 +302,7 @@ class MeetingsScreen(Screen):
         ws = getattr(self.app, "ws", None)
         if ws is None:
             return
-        from grassroots_tui.config import user_data_dir
-        from grassroots_tui.tui.screens.confirm import ask_before_writing
+        from grassroots_tui.tui.screens.confirm import ask_before_writing, papers_folder
 
         view, anchor = self.view, self.anchor or self._today()
         if view == "upcoming":
@@ -311,11 +310,8 @@ class MeetingsScreen(Screen):
         else:
             start, end = period(view, anchor)
             name = f"会议-{start:%Y%m%d}-{end:%Y%m%d}.ics"
-        folder = user_data_dir() / "papers"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.notify(f"无法创建文件夹 {folder}：{exc.strerror or '系统错误'}", severity="error", markup=False)
+        folder = papers_folder(self)
+        if folder is None:
             return
         # An existing calendar file is replaced only when the clerk says so (ReplaceFileDialog: 1).
         ask_before_writing(self, folder / name, protected=[ws.path],
