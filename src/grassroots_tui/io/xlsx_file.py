@@ -61,6 +61,12 @@ class ScratchWorkbook(Workbook):
         return sheet
 
     def discard_scratch(self) -> None:
+        """Close what a failed save left open (Windows cannot delete an open file), then delete."""
+        for sheet in self.worksheets:
+            for stream in (getattr(sheet, "_rows", None), getattr(sheet._writer, "xf", None)):
+                if stream is not None:
+                    with suppress(Exception):  # lxml objects to leaving an element half-written
+                        stream.close()
         for path in self.scratch_files:
             with suppress(OSError):
                 path.unlink(missing_ok=True)
