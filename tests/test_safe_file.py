@@ -93,3 +93,19 @@ def test_final_mode_can_be_set(tmp_path: Path) -> None:
     target = safe_file.write_bytes(tmp_path / "b.sqlite3.bak", b"x", mode=0o600)
     if os.name == "posix":
         assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_too_large_reads_as_a_full_disk(tmp_path: Path) -> None:
+    message = safe_file.os_error_message(OSError(errno.EFBIG, "File too large"), tmp_path / "x.html")
+    assert "磁盘空间不足" in message and "File too large" not in message
+
+
+def test_sqlite_ok_lets_a_backup_replace_an_older_backup_but_never_the_database(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path / "data.sqlite3")
+    older = _sqlite(tmp_path / "data.auto-20261001.sqlite3")
+    assert check_target(older, force=True, protected=[db], sqlite_ok=True) == older
+    with pytest.raises(TargetExists):
+        check_target(older, protected=[db], sqlite_ok=True)
+    for name in ("data.sqlite3", "data.sqlite3-wal", "data.sqlite3-shm"):
+        with pytest.raises(DomainError, match="数据库文件"):
+            check_target(tmp_path / name, force=True, protected=[db], sqlite_ok=True)

@@ -2,7 +2,7 @@
 
 grassroots report --from 2026-10-01 --to 2026-10-31 [--json]
 grassroots export concerns --format xlsx|csv|json|open311 --out FILE [--from] [--to] [--reveal] [--force]
-grassroots backup [--out FILE] · grassroots restore FILE · grassroots check
+grassroots backup [--out FILE] [--force] · grassroots restore FILE · grassroots check
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from grassroots_tui.cli import STATE, ClerkOpt, DbOpt, JsonOpt, _clerk, _parse_day, _print_json, _run, _workspace, app, say
+from grassroots_tui.commands._output import ForceOpt
 
 export_app = typer.Typer(help="导出诉求台账（默认脱敏）", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -63,7 +64,7 @@ def export_concerns(
     start: FromOpt = None,
     end: ToOpt = None,
     reveal: Annotated[bool, typer.Option("--reveal", help="导出未脱敏的个人信息（记入审计日志）")] = False,
-    force: Annotated[bool, typer.Option("--force", help="文件已存在时替换它")] = False,
+    force: ForceOpt = False,
     clerk: ClerkOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -92,6 +93,7 @@ def export_concerns(
 def backup(
     db: DbOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="备份文件（默认：数据库旁的 backups 文件夹）")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """备份数据库（SQLite 在线备份，程序开着时也安全）。"""
 
@@ -99,7 +101,7 @@ def backup(
         from grassroots_tui.config import resolve_db_path
         from grassroots_tui.services.backup import backup_database
 
-        path = backup_database(resolve_db_path(db or STATE.db), out)
+        path = backup_database(resolve_db_path(db or STATE.db), out, force=force)
         say(f"已备份到 {path}")
 
     _run(go)

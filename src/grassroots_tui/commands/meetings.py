@@ -4,9 +4,9 @@ grassroots meeting add --type consultation --topic "…" --start "2026-12-03 14:
                        [--place …] [--chair …] [--minute-taker …] [--notice 2026-11-28] [--json]
 grassroots meeting list [--from DATE] [--to DATE] [--limit N] [--json]
 grassroots meeting show YS-2026-0001 [--json]
-grassroots meeting ics [YS-2026-0001] --out FILE        (one meeting, or all upcoming)
+grassroots meeting ics [YS-2026-0001] --out FILE [--force]  (one meeting, or all upcoming)
 grassroots meeting cancel YS-2026-0001 [--note …]
-grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|result --out FILE
+grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|result --out FILE [--force]
 grassroots meeting invite REF --name … [--role member|resident|unit_rep|observer] [--org …] [--resident-phone …]
 grassroots meeting checkin REF 1 2 3 …                 (numbers of the participant list)
 grassroots meeting agenda REF SQ-2026-000001 …
@@ -25,6 +25,7 @@ from typing import Annotated, Optional
 import typer
 
 from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app, one_line, say
+from grassroots_tui.commands._output import ForceOpt, output_target
 
 meeting_app = typer.Typer(help="议事协商会议", no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
@@ -203,7 +204,7 @@ def cancel(
 def ics(
     reference: Annotated[Optional[str], typer.Argument(help="会议编号；不填则导出今后全部会议")] = None,
     out: Annotated[Path, typer.Option("--out", help="写入的 .ics 文件")] = Path("meetings.ics"),
-    db: DbOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None, as_json: JsonOpt = False, force: ForceOpt = False,
 ) -> None:
     """导出 iCalendar (.ics) 日历文件。"""
 
@@ -211,6 +212,7 @@ def ics(
         from grassroots_tui.io.ics import write_calendar
         from grassroots_tui.services.meetings import get_meeting, upcoming_meetings
 
+        output_target(out, force=force, db=db)  # before any work
         ws = _workspace(db)
         try:
             if reference:
@@ -234,7 +236,7 @@ def paper(
     kind: Annotated[str, typer.Option("--kind", help="notice 会议通知 · signin 签到表 · minutes 会议纪要 · "
                                                      "resolution 决议公示 · result 结果公示")] = "notice",
     out: Annotated[Optional[Path], typer.Option("--out", help="写入的 HTML 文件（A4，可直接打印）")] = None,
-    db: DbOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None, as_json: JsonOpt = False, force: ForceOpt = False,
 ) -> None:
     """生成可打印的会议文书（A4 HTML）。"""
 
@@ -246,10 +248,12 @@ def paper(
         code = {v: k for k, v in docs.KINDS.items()}.get(kind, kind)
         if code not in docs.KINDS:
             raise DomainError(f"未知的文书类型“{kind}”，可选：{'、'.join(f'{k}({v})' for k, v in docs.KINDS.items())}。")
+        if out is not None:
+            output_target(out, force=force, db=db)  # before any work
         ws = _workspace(db)
         try:
             m = get_meeting(ws, reference)
-            path = out or Path(docs.default_name(code, m.reference))
+            path = out or output_target(docs.default_name(code, m.reference), force=force, db=db)
             docs.write(code, m, ws.settings.committee_name, path, on=ws.now().date()) if code != "signin" \
                 else docs.write(code, m, ws.settings.committee_name, path)
         finally:

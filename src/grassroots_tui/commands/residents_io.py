@@ -1,4 +1,4 @@
-"""`grassroots resident import FILE` and `grassroots resident template --out FILE`."""
+"""`grassroots resident import FILE` and `grassroots resident template --out FILE [--force]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, resident_app, say
+from grassroots_tui.commands._output import ForceOpt, output_target
 
 
 @resident_app.command("import")
@@ -47,13 +48,15 @@ def resident_import(
 @resident_app.command("template")
 def resident_template(
     out: Annotated[Path, typer.Option("--out", help="模板文件名，.xlsx 或 .csv")],
+    force: ForceOpt = False,
+    db: DbOpt = None,
 ) -> None:
     """写出一份可填写的居民导入模板。"""
 
     def go() -> None:
         from grassroots_tui.io.residents_import import write_template
 
-        path = write_template(out)
+        path = write_template(output_target(out, force=force, db=db))
         say(f"已写出模板：{path}")
 
     _run(go)

@@ -56,58 +56,58 @@ def _width(values: Iterable[Any], kind: str) -> float:
 
 def write_xlsx(path: Path, records: Iterable[dict], total: int, report, meta: dict,  # noqa: ANN001
                progress: Progress | None = None, *, figures: bool = True) -> int:
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("诉求台账")
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    from grassroots_tui.io.xlsx_file import scratch_workbook
 
-    def header_cell(ws, value: str) -> WriteOnlyCell:  # noqa: ANN001
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center")
-        return cell
+    with scratch_workbook(path) as wb:  # the sheets' temporary files beside `path`, removed in any case
+        sheet = wb.create_sheet("诉求台账")
+        bold = Font(bold=True)
+        fill = PatternFill("solid", fgColor="DDEBF7")
 
-    rows_iter = (ledger_row(r) for r in records)
-    sample = list(islice(rows_iter, WIDTH_SAMPLE))
-    for i, col in enumerate(COLUMNS, start=1):
-        width = max(_width((r[col.key] for r in sample), col.kind), cell_len(col.header) + 2)
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([header_cell(sheet, c.header) for c in COLUMNS])
+        def header_cell(ws, value: str) -> WriteOnlyCell:  # noqa: ANN001
+            cell = WriteOnlyCell(ws, value=value)
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(vertical="center")
+            return cell
 
-    date_cols = [i for i, c in enumerate(COLUMNS) if c.kind == "datetime"]
-    written = 0
+        rows_iter = (ledger_row(r) for r in records)
+        sample = list(islice(rows_iter, WIDTH_SAMPLE))
+        for i, col in enumerate(COLUMNS, start=1):
+            width = max(_width((r[col.key] for r in sample), col.kind), cell_len(col.header) + 2)
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.append([header_cell(sheet, c.header) for c in COLUMNS])
 
-    def emit(row: dict) -> None:
-        values: list[Any] = [_excel(row[c.key]) for c in COLUMNS]
-        for i, v in enumerate(values):
-            if isinstance(v, str) and v.startswith("="):
-                values[i] = _text_cell(sheet, v)
-        for i in date_cols:
-            if values[i] is not None:
-                cell = WriteOnlyCell(sheet, value=values[i])
-                cell.number_format = DATE_FORMAT
-                values[i] = cell
-        sheet.append(values)
+        date_cols = [i for i, c in enumerate(COLUMNS) if c.kind == "datetime"]
+        written = 0
 
-    for row in sample:
-        emit(row)
-        written += 1
-        report_progress(progress, written, total)
-    for row in rows_iter:
-        emit(row)
-        written += 1
-        report_progress(progress, written, total)
+        def emit(row: dict) -> None:
+            values: list[Any] = [_excel(row[c.key]) for c in COLUMNS]
+            for i, v in enumerate(values):
+                if isinstance(v, str) and v.startswith("="):
+                    values[i] = _text_cell(sheet, v)
+            for i in date_cols:
+                if values[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=values[i])
+                    cell.number_format = DATE_FORMAT
+                    values[i] = cell
+            sheet.append(values)
 
-    if figures:
-        _figures_sheet(wb, report, meta, header_cell)
-    wb.save(path)
+        for row in sample:
+            emit(row)
+            written += 1
+            report_progress(progress, written, total)
+        for row in rows_iter:
+            emit(row)
+            written += 1
+            report_progress(progress, written, total)
+
+        if figures:
+            _figures_sheet(wb, report, meta, header_cell)
     if progress is not None:
         progress(written, max(total, written))
     return written

@@ -71,6 +71,11 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
 
 
 def write_calendar(path: Path | str, meetings: Iterable, **kwargs) -> Path:  # noqa: ANN003
-    path = Path(path)
-    path.write_bytes(build_calendar(meetings, **kwargs))
-    return path
+    """Build, then write beside `path`, fsync, rename: a full disk leaves the old file or none.
+
+    The caller has checked the target (`safe_file.check_target`: not a database, replace asked).
+    """
+    from grassroots_tui.io.safe_file import check_target, write_bytes
+
+    path = check_target(path, force=True)  # never onto a database, whoever calls
+    return write_bytes(path, build_calendar(meetings, **kwargs))

@@ -224,9 +224,14 @@ def render(kind: str, m, committee: str, *, resolution_id: int | None = None, on
 
 
 def write(kind: str, m, committee: str, path: Path | str, **kwargs) -> Path:  # noqa: ANN001, ANN003
-    path = Path(path)
-    path.write_text(render(kind, m, committee, **kwargs), encoding="utf-8")
-    return path
+    """Render and write beside `path`, fsync, rename: the old paper or the new one, never half of one.
+
+    The caller has checked the target (`safe_file.check_target`: not a database, replace asked).
+    """
+    from grassroots_tui.io.safe_file import check_target, write_text
+
+    path = check_target(path, force=True)  # never onto a database, whoever calls
+    return write_text(path, render(kind, m, committee, **kwargs))
 
 
 def default_name(kind: str, reference: str) -> str:

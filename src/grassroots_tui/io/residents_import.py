@@ -437,35 +437,57 @@ def address_of(values: dict[str, str]) -> str:
 
 
 def write_template(path: Path | str) -> Path:
-    """An empty register to fill: `.xlsx` (Excel) or `.csv` (UTF-8 with BOM, opens right in Excel)."""
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+    """An empty register to fill: `.xlsx` (Excel) or `.csv` (UTF-8 with BOM, opens right in Excel).
 
-        wb = Workbook()
-        sheet = wb.active
-        sheet.title = "居民"
-        sheet.append(list(TEMPLATE_HEADERS))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+    Written beside `path` under a temporary name and renamed into place (`safe_file`): a full
+    disk leaves the old file or none. The caller has checked the target (`check_target`).
+    """
+    from grassroots_tui.io.safe_file import atomic_write, check_target
+
+    path = check_target(path, force=True)  # never onto a database, whoever calls
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise DomainError("模板文件名请以 .xlsx 或 .csv 结尾。", "out")
+    with atomic_write(path) as tmp:
+        if suffix == ".xlsx":
+            _xlsx_template(tmp)
+        else:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerow(TEMPLATE_HEADERS)
+    return path
+
+
+TEMPLATE_TEXT_ROWS = 200  # rows whose ID number and phone cells are preformatted as text
+
+
+def _xlsx_template(path: Path) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from grassroots_tui.io.xlsx_file import scratch_workbook
+
+    with scratch_workbook(path) as wb:  # openpyxl's temporary files beside the target, not in /tmp
+        sheet = wb.create_sheet("居民")
         for col, width in zip("ABCDEFGHIJKL", (10, 6, 22, 14, 12, 6, 6, 6, 8, 18, 10, 24), strict=True):
             sheet.column_dimensions[col].width = width
-        for row in sheet.iter_rows(min_row=2, max_row=200, min_col=3, max_col=4):
-            for cell in row:
-                cell.number_format = "@"  # ID numbers and phones as text, not 1.1E+17
         sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for title in TEMPLATE_HEADERS:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for _ in range(TEMPLATE_TEXT_ROWS - 1):
+            row: list[object] = [None, None]
+            for _col in range(2):  # 身份证号, 手机: ID numbers and phones as text, not 1.1E+17
+                cell = WriteOnlyCell(sheet)
+                cell.number_format = "@"
+                row.append(cell)
+            sheet.append(row)
         notes = wb.create_sheet("填写说明")
         notes.append(["示例（只导入第一个工作表）"])
         notes.append(list(TEMPLATE_HEADERS))
         notes.append(list(TEMPLATE_EXAMPLE))
         for line in TEMPLATE_NOTES:
             notes.append([line])
-        wb.save(path)
-        return path
-    if path.suffix.lower() != ".csv":
-        raise DomainError("模板文件名请以 .xlsx 或 .csv 结尾。", "out")
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(TEMPLATE_HEADERS)
-    return path

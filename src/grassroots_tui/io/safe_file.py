@@ -45,13 +45,17 @@ def _same(a: Path, b: Path) -> bool:
     return os.path.normcase(str(a.resolve(strict=False))) == os.path.normcase(str(b.resolve(strict=False)))
 
 
-def _database_of(path: Path, protected: Iterable[Path]) -> Path | None:
-    """The database that `path` is, or is a companion file of (-wal, -shm, -journal), if any."""
+def _database_of(path: Path, protected: Iterable[Path], *, any_sqlite: bool = True) -> Path | None:
+    """The database that `path` is, or is a companion file of (-wal, -shm, -journal), if any.
+
+    Only the `protected` ones when not `any_sqlite`."""
     for db in protected:
         db = Path(db)
         for suffix in ("", *SQLITE_COMPANIONS):
             if _same(path, db.with_name(db.name + suffix)):
                 return db
+    if not any_sqlite:
+        return None
     if path.exists() and is_sqlite_file(path):
         return path
     for suffix in SQLITE_COMPANIONS:
@@ -63,19 +67,22 @@ def _database_of(path: Path, protected: Iterable[Path]) -> Path | None:
 
 
 def check_target(path: Path | str, *, force: bool = False, protected: Iterable[Path] = (),
-                 field: str = "out") -> Path:
+                 field: str = "out", sqlite_ok: bool = False) -> Path:
     """`path` as a place the program may write a file to, or a Chinese refusal.
 
     Refused always: a folder, a missing folder, the open database (`protected`) or any other
     SQLite database, or one of their -wal/-shm/-journal files. An existing ordinary file raises
     `TargetExists` unless `force` (the CLI's --force, a confirmation in the program).
+    `sqlite_ok` lets a SQLite file that is not `protected` count as an ordinary file: only for
+    the program's own backups (the day's automatic backup replaced by a newer one).
     """
     target = Path(path).expanduser()
     if target.is_dir():
         raise DomainError(f"{target} 是一个文件夹，请给出文件名。", field)
     if not target.parent.is_dir():
         raise DomainError(f"文件夹 {target.parent} 不存在。", field)
-    db = _database_of(target, protected)
+    protected = [Path(p) for p in protected]
+    db = _database_of(target, protected, any_sqlite=not sqlite_ok)
     if db is not None:
         raise DomainError(f"{target} 是数据库文件（或其附属文件），不能写到它上面，请换一个文件名。", field)
     if target.exists() and not force:
@@ -85,7 +92,7 @@ def check_target(path: Path | str, *, force: bool = False, protected: Iterable[P
 
 def os_error_message(exc: OSError, target: Path) -> str:
     """One Chinese sentence for a failed write (full disk, no permission, …)."""
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
         return f"磁盘空间不足，未能写入 {target}；原有文件保持不变。"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"没有权限写入 {target}（文件可能正被其他程序打开）。"

@@ -63,29 +63,50 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def backups_folder_ready(folder: Path) -> Path:
+    """`folder`, created 0700 (POSIX) when it is missing: backups hold every resident's data."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if os.name == "posix":
+                os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask
+        except OSError as exc:
+            raise DomainError(f"无法创建备份文件夹 {folder}：{exc.strerror or '系统错误'}。", "out") from None
+    return folder
+
+
 def online_copy(src_path: Path, dst_path: Path, *, check: str = "quick_check") -> Path:
-    """Copy a live database to `dst_path` (via a temporary file), single-file, checked."""
+    """Copy a live database to `dst_path`: single-file, checked, 0600, fsynced, then renamed in.
+
+    The copy is made under a temporary name beside `dst_path` (`safe_file.atomic_write`): a
+    crash or a full disk leaves the previous file at `dst_path` (or none), never half a backup.
+    The caller has checked `dst_path` (`safe_file.check_target`).
+    """
+    from grassroots_tui.io.safe_file import atomic_write
+
     src_path, dst_path = Path(src_path), Path(dst_path)
-    dst_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dst_path.stem}-", suffix=".part", dir=dst_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    backups_folder_ready(dst_path.parent)
+    with atomic_write(dst_path, mode=0o600) as tmp:
         src = _connect(src_path)
         dst = sqlite3.connect(tmp)
         try:
             src.backup(dst)  # all pages in one step: one consistent snapshot
             dst.execute("PRAGMA journal_mode=DELETE")
             problems = [r[0] for r in dst.execute(f"PRAGMA {check}")]
+        except sqlite3.OperationalError as exc:
+            # SQLITE_FULL on a full disk; SQLITE_IOERR_WRITE when a write fails (a quota, EFBIG).
+            name = getattr(exc, "sqlite_errorname", "")
+            failed_write = name == "SQLITE_FULL" or name.startswith(("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC",
+                                                                     "SQLITE_IOERR_TRUNCATE"))
+            raise DomainError(f"磁盘空间不足或无法写入，未能写入备份 {dst_path}；原有文件保持不变。" if failed_write
+                              else f"未能备份到 {dst_path}：数据库正被占用或无法读取，请稍后重试。", "out") from None
         finally:
             dst.close()
             src.close()
         if problems != ["ok"]:
             raise DomainError(f"备份文件未通过检查：{'；'.join(problems[:3])}。数据库可能已损坏，请运行 grassroots check。",
                               "backup")
-        os.replace(tmp, dst_path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dst_path
 
 
@@ -93,17 +114,26 @@ def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: datetime | None = None) -> Path:
-    """`grassroots backup`: a checked copy, by default `backups/NAME-DATE-TIME.sqlite3`."""
+def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: datetime | None = None,
+                    force: bool = False) -> Path:
+    """`grassroots backup`: a checked copy, by default `backups/NAME-DATE-TIME.sqlite3`.
+
+    `out` may not be the database, its -wal/-shm/-journal nor any other SQLite file; an
+    existing ordinary file is replaced only with `force`. Checked before any copying.
+    """
+    from grassroots_tui.io.safe_file import check_target
+
     db_path = Path(db_path)
     if not db_path.is_file():
         raise DomainError(f"找不到数据库 {db_path}。", "db")
-    target = Path(out).expanduser() if out else backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}.sqlite3"
-    if target.is_dir():
-        target = target / f"{db_path.stem}-{_stamp(now)}.sqlite3"
-    if target.exists() and target.resolve() == db_path.resolve():
-        raise DomainError("备份文件不能就是数据库本身。", "out")
-    return online_copy(db_path, target)
+    name = f"{db_path.stem}-{_stamp(now)}.sqlite3"
+    if out:
+        target = Path(out).expanduser()
+        if target.is_dir():
+            target = target / name
+    else:
+        target = backups_folder_ready(backups_dir(db_path)) / name
+    return online_copy(db_path, check_target(target, force=force, protected=[db_path]))
 
 
 def auto_backup(ws) -> Path | None:  # noqa: ANN001
@@ -118,11 +148,15 @@ def auto_backup(ws) -> Path | None:  # noqa: ANN001
         bs = BackupSettings()
     if not bs.auto:
         return None
+    from grassroots_tui.io.safe_file import check_target
+
     db_path = Path(ws.path)
     folder = backups_dir(db_path, bs)
     target = folder / f"{db_path.stem}.auto-{ws.now():%Y%m%d}.sqlite3"
     try:
-        online_copy(db_path, target)
+        # The day's earlier automatic backup is replaced; the database itself never is.
+        backups_folder_ready(folder)
+        online_copy(db_path, check_target(target, force=True, protected=[db_path], sqlite_ok=True))
         rotate(folder, db_path.stem, bs.keep_days)
     except (OSError, sqlite3.Error, DomainError):
         return None
@@ -229,6 +263,18 @@ class RestoreResult:
     concerns: int
 
 
+def _match_page_size(path: Path, page_size: int) -> None:
+    """Rewrite the database at `path` (not in use) with `page_size`-byte pages if it has others."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        if con.execute("PRAGMA page_size").fetchone()[0] != page_size:
+            con.execute("PRAGMA journal_mode=DELETE")  # VACUUM keeps the page size of a WAL file
+            con.execute(f"PRAGMA page_size={int(page_size)}")
+            con.execute("VACUUM")
+    finally:
+        con.close()
+
+
 def restore_database(db_path: Path | str, file: Path | str, *, now: datetime | None = None) -> RestoreResult:
     """Check `file`, keep the current database aside, then copy the backup in (online, page by page).
 
@@ -271,13 +317,21 @@ def restore_database(db_path: Path | str, file: Path | str, *, now: datetime | N
         aside = None
         if db_path.is_file() and db_path.stat().st_size > 0:
             aside = online_copy(db_path, db_path.with_name(f"{db_path.stem}.before-restore-{_stamp(now)}.sqlite3"))
-        src = sqlite3.connect(staged)
         dst = _connect(db_path)
         try:
-            src.backup(dst)  # one transaction on the destination: readers see old or new, never half
+            # SQLite's backup API cannot change the page size of a WAL-mode destination ("attempt
+            # to write a readonly database"): give the staged copy the live database's page size.
+            _match_page_size(staged, dst.execute("PRAGMA page_size").fetchone()[0])
+            src = sqlite3.connect(staged)
+            try:
+                src.backup(dst)  # one transaction on the destination: readers see old or new, never half
+            finally:
+                src.close()
+        except sqlite3.Error:
+            raise DomainError("未能恢复：数据库正被占用或无法写入，当前数据库未改动。请关闭其他正在使用数据库的程序后重试。",
+                              "file") from None
         finally:
             dst.close()
-            src.close()
     return RestoreResult(db_path, aside, rep.revision, rep.concerns)
 
 

@@ -6,7 +6,9 @@ SQLite's online backup API.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -63,15 +65,35 @@ def has_tables(path: Path) -> bool:
 
 
 def backup(path: Path, revision: str | None) -> Path:
+    """The copy kept before an upgrade: single-file, 0600, fsynced under a temporary name, renamed in.
+
+    (The store imports nothing of io/, so this repeats the few lines of `safe_file.atomic_write`.)
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'none'}{path.suffix}")
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)  # 0600
+    os.close(fd)
+    tmp = Path(name)
     try:
-        src.backup(dst)
+        src = sqlite3.connect(path)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dst.close()
+            src.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        if os.name == "posix":
+            folder = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
     finally:
-        dst.close()
-        src.close()
+        tmp.unlink(missing_ok=True)
     return target
 
 

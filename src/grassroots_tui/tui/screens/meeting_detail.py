@@ -338,23 +338,32 @@ class MeetingScreen(Screen):
         self.app.push_screen(PaperMenu(), self._paper_chosen)
 
     def _paper_chosen(self, choice: Any) -> None:
-        if choice is not None and self.app.ws is not None:
-            self._write_paper(self.app.ws, choice)
+        ws = self.app.ws
+        if choice is None or ws is None:
+            return
+        from grassroots_tui.io import paper
+        from grassroots_tui.tui.screens.confirm import ask_before_writing, papers_folder
+
+        folder = papers_folder(self)
+        if folder is None:
+            return
+        name = f"{self.reference}.ics" if choice.kind == "ics" else paper.default_name(choice.kind, self.reference)
+        # An existing paper is replaced only when the clerk says so (ReplaceFileDialog: 1).
+        ask_before_writing(self, folder / name, protected=[ws.path],
+                           write=lambda path, force: self._write_paper(ws, choice, path, force))
 
     @work(thread=True, group="meeting-paper", exit_on_error=False)
-    def _write_paper(self, ws: Any, choice: Any) -> None:
-        from grassroots_tui.config import user_data_dir
+    def _write_paper(self, ws: Any, choice: Any, path: Any, force: bool = False) -> None:
+        from grassroots_tui.io.safe_file import check_target
         from grassroots_tui.services.meetings import get_meeting, publish_resolution
 
         try:
-            folder = user_data_dir() / "papers"
-            folder.mkdir(parents=True, exist_ok=True)
+            check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
             meeting = get_meeting(ws, self.reference)
             if choice.kind == "ics":
                 from grassroots_tui.io.ics import write_calendar
 
-                path = write_calendar(folder / f"{meeting.reference}.ics", [meeting],
-                                      committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+                path = write_calendar(path, [meeting], committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
             else:
                 from grassroots_tui.io import paper
 
@@ -370,8 +379,7 @@ class MeetingScreen(Screen):
                         if r.done_at is not None and r.result_published_at is None:
                             publish_result(ws, r.id)
                 kwargs = {} if choice.kind == "signin" else {"on": ws.now().date()}
-                path = paper.write(choice.kind, meeting, ws.settings.committee_name,
-                                   folder / paper.default_name(choice.kind, meeting.reference), **kwargs)
+                path = paper.write(choice.kind, meeting, ws.settings.committee_name, path, **kwargs)
         except (DomainError, OSError) as exc:
             self.app.call_from_thread(self.notify, getattr(exc, "message", str(exc)), severity="error", markup=False)
             return

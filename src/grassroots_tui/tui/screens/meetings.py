@@ -301,29 +301,41 @@ class MeetingsScreen(Screen):
 
     def action_export_ics(self) -> None:
         ws = getattr(self.app, "ws", None)
-        if ws is not None:
-            self._export(ws, self.view, self.anchor or self._today())
+        if ws is None:
+            return
+        from grassroots_tui.tui.screens.confirm import ask_before_writing, papers_folder
 
-    @work(thread=True, group="meetings-ics", exit_on_error=False)
-    def _export(self, ws: Any, view: str, anchor: date) -> None:
-        from grassroots_tui.config import user_data_dir
-        from grassroots_tui.io.ics import write_calendar
-        from grassroots_tui.services.meetings import get_meeting, list_meetings, upcoming_meetings
-
+        view, anchor = self.view, self.anchor or self._today()
         if view == "upcoming":
-            rows = upcoming_meetings(ws, limit=500)
             name = "近期会议.ics"
         else:
             start, end = period(view, anchor)
-            rows = list_meetings(ws, start, end, limit=500, include_cancelled=True)
             name = f"会议-{start:%Y%m%d}-{end:%Y%m%d}.ics"
+        folder = papers_folder(self)
+        if folder is None:
+            return
+        # An existing calendar file is replaced only when the clerk says so (ReplaceFileDialog: 1).
+        ask_before_writing(self, folder / name, protected=[ws.path],
+                           write=lambda path, force: self._export(ws, view, anchor, path, force))
+
+    @work(thread=True, group="meetings-ics", exit_on_error=False)
+    def _export(self, ws: Any, view: str, anchor: date, path: Any, force: bool = False) -> None:
+        from grassroots_tui.domain.errors import DomainError
+        from grassroots_tui.io.ics import write_calendar
+        from grassroots_tui.io.safe_file import check_target
+        from grassroots_tui.services.meetings import get_meeting, list_meetings, upcoming_meetings
+
         try:
-            folder = user_data_dir() / "papers"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = write_calendar(folder / name, [get_meeting(ws, m.reference) for m in rows],
+            check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
+            if view == "upcoming":
+                rows = upcoming_meetings(ws, limit=500)
+            else:
+                start, end = period(view, anchor)
+                rows = list_meetings(ws, start, end, limit=500, include_cancelled=True)
+            path = write_calendar(path, [get_meeting(ws, m.reference) for m in rows],
                                   committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
-        except OSError as exc:
-            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", markup=False)
+        except DomainError as exc:
+            self.app.call_from_thread(self.notify, f"导出失败：{exc.message}", severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"已导出 {len(rows)} 场会议：{path}", markup=False)
 
