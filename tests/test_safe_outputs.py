@@ -276,7 +276,7 @@ def test_a_full_disk_leaves_the_old_file_or_none(what: str, name: str, limit: in
 # says so and then waits, so the test can kill the export in the middle of writing.
 XLSX_EXPORT = r"""
 import sys
-from grassroots_tui.io.export_common import export_concerns
+from grassroots_tui.services.exports import export_concerns
 from grassroots_tui.services.clerks import current_clerk
 from grassroots_tui.services.workspace import Workspace
 
