@@ -325,12 +325,13 @@ def checkin(
         ws = _workspace(db)
         try:
             by_number = {p.number: p for p in get_meeting(ws, reference).participants}
-            status = None
-            for raw in numbers:
+            ids = []
+            for raw in numbers:  # all numbers checked first: a bad one checks in nobody
                 text = nfkc(raw)
                 if not text.isdigit() or int(text) not in by_number:
-                    raise DomainError(f"名单中没有序号“{raw}”。", "number")
-                status = set_present(ws, reference, by_number[int(text)].id, not undo)
+                    raise DomainError(f"名单中没有序号“{raw}”，本次没有为任何人签到。", "number")
+                ids.append(by_number[int(text)].id)
+            status = set_present(ws, reference, ids, not undo)
         finally:
             ws.close()
         if as_json:
@@ -378,12 +379,12 @@ def agenda(
     """把诉求列入会议议题（诉求的办理记录中写入“上会”）。"""
 
     def go() -> None:
-        from grassroots_tui.services.meetings import add_agenda_concern
+        from grassroots_tui.services.meetings import add_agenda_concerns
 
         ws = _workspace(db)
         try:
             actor = _clerk(ws, clerk).id
-            items = [add_agenda_concern(ws, actor, reference, ref) for ref in concerns]
+            items = add_agenda_concerns(ws, actor, reference, concerns)  # all or none
         finally:
             ws.close()
         if as_json:

@@ -11,6 +11,7 @@ A resolution names one agenda item, or none: then it covers every item of the me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -459,19 +460,25 @@ def remove_participant(ws: Workspace, reference: str, participant_id: int) -> No
         s.delete(p)
 
 
-def set_present(ws: Workspace, reference: str, participant_id: int, present: bool = True) -> QuorumStatus:
-    """签到 (or undo it): returns the quorum status after the change."""
+def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[int],
+                present: bool = True) -> QuorumStatus:
+    """签到 (or undo it) of one or several participants, all or none: the quorum status after."""
+    ids = [participant_ids] if isinstance(participant_ids, int) else list(participant_ids)
     now = ws.now()
     with ws.write() as s:
         meeting = _meeting(s, reference)
         _editable(meeting)
-        p = s.get(MeetingParticipant, participant_id)
-        if p is None or p.meeting_id != meeting.id:
-            raise NotFound("参会名单中没有这个人。", "participant")
-        p.present = present
-        p.checked_in_at = now if present else None
-        s.add(p)
-        if present and meeting.status == "planned":
+        people = []
+        for participant_id in ids:  # every one checked before anything is written
+            p = s.get(MeetingParticipant, participant_id)
+            if p is None or p.meeting_id != meeting.id:
+                raise NotFound("参会名单中没有这个人。", "participant")
+            people.append(p)
+        for p in people:
+            p.present = present
+            p.checked_in_at = now if present else None
+            s.add(p)
+        if present and people and meeting.status == "planned":
             meeting.status = "held"
             s.add(meeting)
         s.flush()
@@ -489,28 +496,40 @@ def _editable(meeting: Meeting) -> None:
 def add_agenda_concern(ws: Workspace, actor_id: int, reference: str, concern_reference: str,
                        at: datetime | None = None) -> AgendaView:
     """上会: the concern's `agenda` event and the agenda item, in one transaction."""
+    return add_agenda_concerns(ws, actor_id, reference, [concern_reference], at)[0]
+
+
+def add_agenda_concerns(ws: Workspace, actor_id: int, reference: str, concern_references: Sequence[str],
+                        at: datetime | None = None) -> list[AgendaView]:
+    """Several concerns onto the agenda, all or none: one refused (unknown, already on it, an action
+    item, a state that cannot go to a meeting) and nothing is added."""
     from grassroots_tui.services.concerns import _load, apply_change, snapshot_of
 
     at = (at or ws.now()).astimezone(ws.tz)
+    item_ids: list[int] = []
     with ws.write() as s:
         meeting = _meeting(s, reference)
         _editable(meeting)
-        concern = _load(s, concern_reference)
-        if concern.kind != ConcernKind.CONCERN.value:
-            raise DomainError(f"{concern.reference} 是议定事项，不能再列入议题。", "concern")
-        if s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id,
-                                              AgendaItem.concern_id == concern.id)).first():
-            raise DomainError(f"{concern.reference} 已在本次会议的议题中。", "concern")
-        request = pipeline.Request(Action.AGENDA, meeting_ref=meeting.reference,
-                                   note=f"列入{MeetingType(meeting.type).label}（{meeting.topic}）议题")
-        change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
-        apply_change(s, concern, change, actor_id, at, None, meeting.id)
-        item = AgendaItem(meeting_id=meeting.id, position=_next_position(s, AgendaItem, meeting.id),
-                          title=concern.summary, source="concern", concern_id=concern.id)
-        s.add(item)
-        s.flush()
-        item_id = item.id
-    return next(a for a in get_meeting(ws, reference).agenda if a.id == item_id)
+        seen: set[int] = set()
+        for concern_reference in concern_references:
+            concern = _load(s, concern_reference)
+            if concern.kind != ConcernKind.CONCERN.value:
+                raise DomainError(f"{concern.reference} 是议定事项，不能再列入议题。", "concern")
+            if concern.id in seen or s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id,
+                                                                         AgendaItem.concern_id == concern.id)).first():
+                raise DomainError(f"{concern.reference} 已在本次会议的议题中。", "concern")
+            seen.add(concern.id)  # type: ignore[arg-type]
+            request = pipeline.Request(Action.AGENDA, meeting_ref=meeting.reference,
+                                       note=f"列入{MeetingType(meeting.type).label}（{meeting.topic}）议题")
+            change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
+            apply_change(s, concern, change, actor_id, at, None, meeting.id)
+            item = AgendaItem(meeting_id=meeting.id, position=_next_position(s, AgendaItem, meeting.id),
+                              title=concern.summary, source="concern", concern_id=concern.id)
+            s.add(item)
+            s.flush()
+            item_ids.append(item.id)  # type: ignore[arg-type]
+    agenda = {a.id: a for a in get_meeting(ws, reference).agenda}
+    return [agenda[i] for i in item_ids]
 
 
 def add_agenda_item(ws: Workspace, reference: str, title: str, source: str = "proposal",
