@@ -208,6 +208,7 @@ def test_on_time_figure_uses_the_original_deadline(ledger_ws, clerk_id, clock) -
     ws = ledger_ws
     ref = Ledger(ws, LedgerQuery(view="undispatched", sort="received")).page(0, 1)[0].reference
     v = get_concern(ws, ref)
+    clock.now = v.received_at + timedelta(hours=1)  # handled soon after intake (actions keep time order)
     act(ws, clerk_id, ref, Request(Action.HANDLE))
     act(ws, clerk_id, ref, Request(Action.EXTEND, note="需协调", until=v.feedback_due.date() + timedelta(days=20)))
     clock.now = v.feedback_due_original + timedelta(days=2)  # inside the extension, after the original limit

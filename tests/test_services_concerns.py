@@ -183,3 +183,28 @@ def test_list_searches_like_the_ledger(ws, clerk_id, clock) -> None:  # noqa: AN
     assert search("三丰") == [leaky.reference]        # the resident's name
     assert search("幸福里") == [leaky.reference]      # the address
     assert search("SQ-2026-000002") == [dark.reference]
+
+
+def test_an_action_recorded_later_keeps_the_order_of_the_history(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    clock.set(2026, 9, 30, 15)
+    ref = log_concern(ws, clerk_id, ConcernDraft(summary="楼上漏水", category="0801",
+                                                 received_at=datetime(2026, 9, 30, 12, tzinfo=TZ))).reference
+    act(ws, clerk_id, ref, Request(Action.DISPATCH, unit_code="WY"), at=clock.now - timedelta(hours=1))
+    with pytest.raises(DomainError, match="不能晚于现在") as future:
+        act(ws, clerk_id, ref, Request(Action.SIGN), at=clock.now + timedelta(minutes=5))
+    assert future.value.field == "at"
+    with pytest.raises(DomainError, match="上一条办理记录（2026-09-30 14:00）") as before:
+        act(ws, clerk_id, ref, Request(Action.SIGN), at=clock.now - timedelta(hours=2))
+    assert before.value.field == "at"
+    assert [e.action for e in get_concern(ws, ref).events][-1] == "dispatch"  # nothing written
+    act(ws, clerk_id, ref, Request(Action.SIGN), at=clock.now - timedelta(minutes=30))
+    assert get_concern(ws, ref).status == "in_progress"
+
+
+def test_a_received_date_before_2000_is_refused(ws, clerk_id) -> None:  # noqa: ANN001
+    with pytest.raises(DomainError, match="不能早于 2000 年") as caught:
+        log_concern(ws, clerk_id, ConcernDraft(summary="楼上漏水", category="0801",
+                                               received_at=datetime(1999, 12, 31, 10, tzinfo=TZ)))
+    assert caught.value.field == "received_at"

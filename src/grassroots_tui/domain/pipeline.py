@@ -63,6 +63,7 @@ class ConcernSnapshot:
     first_reported_at: datetime | None = None
     reference: str = ""
     on_agenda_meeting: str | None = None
+    last_event_at: datetime | None = None  # an action may not be recorded before the latest one
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,9 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         raise _refuse(snapshot, action)
     if now < snapshot.received_at:
         raise DomainError("操作时间不能早于受理时间。", "at")
+    if snapshot.last_event_at is not None and now < snapshot.last_event_at:
+        raise DomainError(f"操作时间不能早于这件诉求的上一条办理记录（{snapshot.last_event_at:%Y-%m-%d %H:%M}）。",
+                          "at")
 
     note = (request.note or "").strip()
     status = snapshot.status

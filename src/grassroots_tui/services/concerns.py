@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import text, update
+from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
@@ -20,6 +20,8 @@ from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.domain.validation import check_text, nfkc, normalise_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
+
+EARLIEST_YEAR = 2000  # a received date before this is a typing slip (a year 0026 or 1926)
 
 
 # ---------------------------------------------------------------- views
@@ -180,6 +182,8 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
     received = draft.received_at.astimezone(ws.tz) if draft.received_at else now
     if received > now:
         raise DomainError("受理时间不能晚于现在。", "received_at")
+    if received.year < EARLIEST_YEAR:
+        raise DomainError(f"受理时间不能早于 {EARLIEST_YEAR} 年，请检查年份。", "received_at")
     with (nullcontext(session) if session is not None else ws.write()) as s:
         cat, parent = _category(s, draft.category)
         if cat.parent_code is None:
@@ -237,8 +241,22 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
 # ---------------------------------------------------------------- transitions
 
 def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
-    """The rules' view of a stored concern, with times in the committee's time zone."""
+    """The rules' view of a stored concern, with times in the committee's time zone.
+
+    Read in the session that loaded `c`, it includes the time of the concern's latest event.
+    """
+    from sqlalchemy.orm import object_session
+
+    last_event_at = None
+    session = object_session(c)
+    if session is not None and c.id is not None:
+        last_event_at = session.exec(select(func.max(ConcernEvent.at)).where(ConcernEvent.concern_id == c.id)).one()
+        if last_event_at is not None and not isinstance(last_event_at, datetime):
+            last_event_at = datetime.fromisoformat(str(last_event_at))
+        if last_event_at is not None and last_event_at.tzinfo is None:
+            last_event_at = last_event_at.replace(tzinfo=timezone.utc)
     return pipeline.ConcernSnapshot(
+        last_event_at=ws.local(last_event_at),
         status=Status(c.status), received_at=ws.local(c.received_at), dispatch_due=ws.local(c.dispatch_due),
         feedback_due=ws.local(c.feedback_due), feedback_due_original=ws.local(c.feedback_due_original),
         urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
@@ -302,8 +320,14 @@ def apply_change(session: Session, concern: Concern, change: pipeline.Change, ac
 
 def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
         expected_version: int | None = None, at: datetime | None = None) -> ConcernView:
-    """Carry out one pipeline action on a concern (one transaction)."""
+    """Carry out one pipeline action on a concern (one transaction).
+
+    `at` (an action recorded later) may not lie in the future, nor before the concern's latest
+    event (pipeline.plan checks that against the snapshot).
+    """
     at = (at or ws.now()).astimezone(ws.tz)
+    if at > ws.now():
+        raise DomainError("操作时间不能晚于现在。", "at")
     if request.action is Action.RESOLVE:
         raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
     if request.action is Action.AGENDA:
