@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Outcome, Satisfaction, Status
 from grassroots_tui.domain.codes import parse as parse_code
 from grassroots_tui.domain.deadlines import END_OF_DAY
-from grassroots_tui.domain.errors import DomainError, NotFound
+from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.meetings import (
     MeetingRule, ParticipantRole, QuorumStatus, Slot, VoteMethod, VoteOutcome, Warning, check_schedule, decide,
     load_rules, publication_until, quorum_status,
@@ -95,6 +95,7 @@ class AgendaView:
     concern_reference: str | None
     concern_status: str | None
     concern_status_label: str | None
+    version: int = 1  # minutes saved with the version read when the form opened (two clerks, one item)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ResolutionView:
     publication_until: date | None
     result_published_at: datetime | None
     done_at: datetime | None
+    version: int = 1  # a vote is recorded against the version read when the form opened
 
     @property
     def carried(self) -> bool:
@@ -397,7 +399,7 @@ def get_meeting(ws: Workspace, reference: str) -> MeetingDetail:
                              .where(AgendaItem.meeting_id == m.id).order_by(AgendaItem.position)).all()
         agenda = [AgendaView(a.id, a.position, a.title, a.source, SOURCE_LABELS.get(a.source, a.source), a.proposer,
                              a.minutes, c.reference if c else None, c.status if c else None,
-                             Status(c.status).label if c else None) for a, c in agenda_rows]
+                             Status(c.status).label if c else None, a.version) for a, c in agenda_rows]
         positions = {a.id: a.position for a in agenda}
         res_rows = s.exec(select(Resolution).where(Resolution.meeting_id == m.id).order_by(Resolution.position)).all()
         actions = _action_views(s, ws, [r.id for r in res_rows])
@@ -412,7 +414,8 @@ def get_meeting(ws: Workspace, reference: str) -> MeetingDetail:
             resolutions.append(ResolutionView(
                 r.id, r.position, r.text, r.status, RESOLUTION_LABELS.get(r.status, r.status),
                 positions.get(r.agenda_item_id) if r.agenda_item_id else None, vote, actions.get(r.id, []),
-                ws.local(r.published_at), r.publication_until, ws.local(r.result_published_at), ws.local(r.done_at)))
+                ws.local(r.published_at), r.publication_until, ws.local(r.result_published_at), ws.local(r.done_at),
+                r.version))
         quorum = quorum_status(rule, entitled, present) if rule else None
         return MeetingDetail(
             **_summary(ws, m, (len(participants), entitled, present, len(agenda))),
@@ -550,8 +553,9 @@ def add_agenda_item(ws: Workspace, reference: str, title: str, source: str = "pr
     return next(a for a in get_meeting(ws, reference).agenda if a.id == item_id)
 
 
-def record_minutes(ws: Workspace, reference: str, position: int, text: str) -> None:
-    """会议记录 of one agenda item."""
+def record_minutes(ws: Workspace, reference: str, position: int, text: str,
+                   expected_version: int | None = None) -> None:
+    """会议记录 of one agenda item; refused when another clerk saved it since `expected_version` was read."""
     text = check_text(text, "会议记录", "minutes", limit=20000)
     with ws.write() as s:
         meeting = _meeting(s, reference)
@@ -559,8 +563,19 @@ def record_minutes(ws: Workspace, reference: str, position: int, text: str) -> N
                                                AgendaItem.position == position)).first()
         if item is None:
             raise NotFound(f"会议 {meeting.reference} 没有第 {position} 项议题。", "agenda")
-        item.minutes = text
-        s.add(item)
+        _bump_version(s, AgendaItem, item, expected_version, f"议题 {position} 的记录", minutes=text)
+
+
+def _bump_version(session: Session, model, row, expected_version: int | None, what: str,  # noqa: ANN001
+                  **values: object) -> None:
+    """Write `values` to `row` only if its version is still `expected_version` (None: the one just read)."""
+    expected = row.version if expected_version is None else expected_version
+    result = session.execute(update(model).where(model.id == row.id, model.version == expected)
+                             .values(version=row.version + 1, **values))
+    if result.rowcount != 1:
+        raise StaleVersion(f"{what}刚被其他人修改过。你填写的内容还在，请复制保存后关闭表单、重新打开再改。",
+                           "version")
+    session.expire(row)
 
 
 def _next_position(session: Session, model, meeting_id: int) -> int:  # noqa: ANN001
@@ -604,7 +619,7 @@ def get_resolution(ws: Workspace, resolution_id: int) -> ResolutionView:
 
 
 def record_vote(ws: Workspace, actor_id: int, resolution_id: int, votes_for: int, against: int = 0,
-                abstain: int = 0, method: str = "hands") -> VoteView:
+                abstain: int = 0, method: str = "hands", expected_version: int | None = None) -> VoteView:
     """表决: counts checked against those present; the rule says 通过 / 未通过 / 不足法定人数."""
     method_code = parse_code(VoteMethod, method, "method").value
     now = ws.now()
@@ -622,8 +637,7 @@ def record_vote(ws: Workspace, actor_id: int, resolution_id: int, votes_for: int
         s.add(Vote(resolution_id=res.id, method=method_code, votes_for=votes_for, votes_against=against,
                    votes_abstain=abstain, present_count=present, entitled_count=entitled,
                    outcome=result.outcome.value, recorded_at=now, recorded_by=actor_id))
-        res.status = result.outcome.value
-        s.add(res)
+        _bump_version(s, Resolution, res, expected_version, f"决议 {res.position}", status=result.outcome.value)
         if meeting.status == "planned":
             meeting.status = "held"
             s.add(meeting)

@@ -233,6 +233,7 @@ class AgendaItem(SQLModel, table=True):
     concern_id: Optional[int] = Field(default=None, foreign_key="concern.id", index=True)
     proposer: str = ""
     minutes: str = ""
+    version: int = 1
 
 
 class Resolution(SQLModel, table=True):
@@ -247,6 +248,7 @@ class Resolution(SQLModel, table=True):
     publication_until: Optional[date] = None
     result_published_at: Optional[datetime] = dt_field()
     done_at: Optional[datetime] = dt_field()
+    version: int = 1
 
 
 class Vote(SQLModel, table=True):

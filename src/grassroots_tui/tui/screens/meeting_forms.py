@@ -331,7 +331,8 @@ class VoteForm(FormModal):
         from grassroots_tui.services.meetings import record_vote
 
         votes_for, against, abstain, method = values
-        return record_vote(ws, self.actor_id, self.resolution.id, votes_for, against, abstain, method)
+        return record_vote(ws, self.actor_id, self.resolution.id, votes_for, against, abstain, method,
+                           expected_version=self.resolution.version)
 
 
 class ActionItemForm(FormModal):
@@ -404,7 +405,7 @@ class MinutesForm(FormModal):
     def submit(self, ws: Any, values: Any) -> Any:
         from grassroots_tui.services.meetings import record_minutes
 
-        record_minutes(ws, self.reference, self.item.position, values)
+        record_minutes(ws, self.reference, self.item.position, values, expected_version=self.item.version)
         return True
 
 
