@@ -43,7 +43,7 @@ async def test_stale_minutes_are_refused_and_the_typed_text_stays(tmp_path: Path
         item = get_meeting(app.ws, ref).agenda[0]
         form = MinutesForm(ref, item)
         app.push_screen(form)
-        await wait_for(pilot, lambda: app.screen is form and app.focused is form.query_one("#minutes"))
+        await wait_for(pilot, lambda: app.screen is form and getattr(app.focused, "id", None) == "minutes")
         await pilot.press(*"jumin")  # letters stand in for what the IME would type
         other = Workspace.open(path, clock=known_db.FixedClock())  # another clerk saves first
         try:
