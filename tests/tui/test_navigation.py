@@ -136,7 +136,8 @@ async def test_a_section_screen_that_fails_to_load_leaves_the_app_running(known_
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: ready(app))
         await pilot.press("f6")
-        await wait_for(pilot, lambda: any("统计分析暂时无法打开" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("打开统计分析时出现意外错误" in n.message for n in app._notifications))
+        assert not any("Missing" in n.message or "Error" in n.message for n in app._notifications)
         assert isinstance(app.screen, DashboardScreen) and app.is_running
 
 

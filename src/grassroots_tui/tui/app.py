@@ -27,6 +27,14 @@ from grassroots_tui.tui.screens.dashboard import DashboardScreen
 from grassroots_tui.tui.screens.help import HelpScreen, help_rows
 from grassroots_tui.tui.screens.planned import SECTIONS, PlannedScreen
 
+
+def _explain(exc: BaseException, doing: str) -> str:
+    """services.errors.explain, imported when first needed (the app starts without the services)."""
+    from grassroots_tui.services.errors import explain
+
+    return explain(exc, doing)
+
+
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
@@ -221,7 +229,7 @@ class GrassrootsApp(App[None]):
             screen = screen_class() if screen_class is not None else PlannedScreen(SECTIONS[name])
         except Exception as exc:  # noqa: BLE001 - a broken screen must not take the app down
             self.log.error(f"section {name} failed to load", exc)
-            self.notify(f"{SECTIONS[name].title}暂时无法打开：{exc}", severity="error", markup=False)
+            self.notify(_explain(exc, f"打开{SECTIONS[name].title}"), severity="error", markup=False)
             return
         self._show(screen)
 
@@ -289,7 +297,7 @@ class GrassrootsApp(App[None]):
         try:
             clerks = list_clerks(ws)
         except Exception as exc:  # noqa: BLE001
-            self.call_from_thread(self.notify, f"读取工作人员名单时出错：{exc}", severity="error", markup=False)
+            self.call_from_thread(self.notify, _explain(exc, "读取工作人员名单"), severity="error", markup=False)
             return
         self.call_from_thread(self._pick_clerk, clerks)
 
@@ -315,7 +323,7 @@ class GrassrootsApp(App[None]):
         try:
             remember_clerk(ws, clerk)
         except OSError as exc:
-            self.call_from_thread(self.notify, f"未能记住工作人员：{exc}", severity="warning", markup=False)
+            self.call_from_thread(self.notify, _explain(exc, "记住工作人员"), severity="warning", markup=False)
 
 
 _ALIASES = {"new_concern": "djsq", "concerns": "sqtz", "meetings": "ysxs", "residents": "jmtz",

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import fit
 from grassroots_tui.tui.widgets.text import printable
@@ -101,7 +102,7 @@ class BoardScreen(Screen):
             rows = max(3, self.size.height - 9)  # what fits under the titles, less a line for "另有"
             cols = board(self.app.ws, per_column=rows)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.query_one("#board-status", Static).update, Text(printable(f"读取看板时出错：{exc}")))
+            self.app.call_from_thread(self.query_one("#board-status", Static).update, Text(printable(explain(exc, "读取看板"))))
             return
         self.app.call_from_thread(self._show, cols)
 

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Supervision
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
 from grassroots_tui.tui.widgets.text import printable, printable_line
 
@@ -246,7 +247,7 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
             app.call_from_thread(self._failed, exc.message, exc.field)
             return
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
-            app.call_from_thread(self._failed, f"保存时出错：{exc}", None)
+            app.call_from_thread(self._failed, explain(exc, "保存"), None)
             return
         app.call_from_thread(self.dismiss, ActionDone(view, f"已{self.action.label}：{view.reference}"
                                                             f"，当前状态：{view.status_label}"))
@@ -305,7 +306,7 @@ class ActionLauncher:
             app.call_from_thread(self.action_finished, ActionDone(None, exc.message))
             return
         except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self.action_finished, ActionDone(None, f"读取诉求时出错：{exc}"))
+            app.call_from_thread(self.action_finished, ActionDone(None, explain(exc, "读取诉求")))
             return
         app.call_from_thread(self._open_action, view, action, units, unit)
 

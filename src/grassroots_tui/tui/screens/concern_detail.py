@@ -18,7 +18,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Status, Supervision
+from grassroots_tui.domain.codes import (
+    Action,
+    Outcome,
+    Satisfaction,
+    Status,
+    Supervision,
+)
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.text import printable, safe
@@ -208,7 +215,7 @@ class ConcernDetailScreen(ActionLauncher, Screen):
             self.app.call_from_thread(self.say, exc.message, True)
             return
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.say, f"读取诉求时出错：{exc}", True)
+            self.app.call_from_thread(self.say, explain(exc, "读取诉求"), True)
             return
         self.app.call_from_thread(self._show, detail)
 

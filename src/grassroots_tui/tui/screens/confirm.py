@@ -12,7 +12,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from grassroots_tui.domain.errors import DomainError
-
 from grassroots_tui.tui.widgets.text import printable
 
 

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from grassroots_tui.tui.widgets.count_tile import CountTile
-from grassroots_tui.tui.widgets.lists import DeadlineTable, MeetingTable
 from grassroots_tui.tui.widgets.footer import KeyBar
+from grassroots_tui.tui.widgets.lists import DeadlineTable, MeetingTable
 from grassroots_tui.tui.widgets.text import printable
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
@@ -145,7 +145,9 @@ class DashboardScreen(Screen):
             self.app.call_from_thread(self._load_failed, exc.message)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us
             self.log.error("dashboard query failed", exc)
-            self.app.call_from_thread(self._load_failed, f"读取工作台数据时出错：{exc}")
+            from grassroots_tui.services.errors import explain
+
+            self.app.call_from_thread(self._load_failed, explain(exc, "读取工作台数据"))
         else:
             self.app.call_from_thread(self.show_dashboard, data)
 

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.text import printable
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ class ExportForm(ModalScreen[None]):
             self.app.call_from_thread(self._finished, None, exc.message, exc.field == "out")
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us
             self.log.error("export failed", exc)
-            self.app.call_from_thread(self._finished, None, f"导出失败：{exc}")
+            self.app.call_from_thread(self._finished, None, explain(exc, "导出"))
         else:
             self.app.call_from_thread(self._finished, result, "")
 

@@ -23,16 +23,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.category_picker import CategoryPicker
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
-from grassroots_tui.tui.widgets.text import printable, safe
-from grassroots_tui.tui.widgets.text import crop
+from grassroots_tui.tui.widgets.text import crop, printable, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from grassroots_tui.services.concerns import ConcernView
-    from grassroots_tui.services.intake import CategoryOption, IntakeDraft, RepeatCandidate
+    from grassroots_tui.services.intake import (
+        CategoryOption,
+        IntakeDraft,
+        RepeatCandidate,
+    )
     from grassroots_tui.services.residents import ConcernBrief, ResidentView
 
 CHANNELS = [("来访", "walk_in"), ("来电", "phone"), ("网格巡查", "grid_patrol"), ("12345转办", "hotline"),
@@ -665,7 +669,7 @@ class IntakeScreen(Screen):
             self.app.call_from_thread(self._save_failed, exc.field, exc.message)
         except Exception as exc:  # noqa: BLE001 - a sentence for the clerk, the trace for the log
             self.log.error("intake save failed", exc)
-            self.app.call_from_thread(self._save_failed, None, f"保存时出错，未保存任何内容：{exc}")
+            self.app.call_from_thread(self._save_failed, None, explain(exc, "保存"))
         else:
             self.app.call_from_thread(self._saved, result.concern, and_next, draft.repeat_of)
 

@@ -19,15 +19,21 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, Static
 
-from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.screens.choice_menu import ChoiceMenu
+from grassroots_tui.tui.screens.concern_action import ActionDone, ActionLauncher
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
 from grassroots_tui.tui.widgets.text import printable, printable_line
 from grassroots_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from grassroots_tui.services.ledger import FilterChoices, Ledger, LedgerQuery, LedgerRow
+    from grassroots_tui.services.ledger import (
+        FilterChoices,
+        Ledger,
+        LedgerQuery,
+        LedgerRow,
+    )
 
 SEARCH_DEBOUNCE = 0.25
 AUTO_REFRESH_SECONDS = 60
@@ -355,7 +361,7 @@ class LedgerScreen(ActionLauncher, Screen):
         try:
             choices = filter_choices(self.app.ws)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.say, f"读取筛选选项时出错：{exc}", True)
+            self.app.call_from_thread(self.say, explain(exc, "读取筛选选项"), True)
             return
         self.app.call_from_thread(self._choices_loaded, choices)
 
@@ -568,7 +574,7 @@ class LedgerScreen(ActionLauncher, Screen):
             app.call_from_thread(self.action_finished, ActionDone(None, exc.message))
             return
         except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self.action_finished, ActionDone(None, f"批量操作时出错：{exc}"))
+            app.call_from_thread(self.action_finished, ActionDone(None, explain(exc, "批量操作")))
             return
         app.call_from_thread(self._batch_done, f"已{result.action_label} {result.count} 件。")
 

@@ -20,11 +20,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    DataTable,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.validation import nfkc
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.date_field import DateField
 from grassroots_tui.tui.widgets.text import crop, printable, safe
 
@@ -150,7 +159,7 @@ class FormModal(ModalScreen[Any]):
             self.app.call_from_thread(self.show_error, exc)
         except Exception as exc:  # noqa: BLE001 - the clerk gets a sentence, we keep the log
             self.log.error("form submit failed", exc)
-            self.app.call_from_thread(self.show_error, DomainError(f"保存时出错：{exc}"))
+            self.app.call_from_thread(self.show_error, DomainError(explain(exc, "保存")))
         else:
             self.app.call_from_thread(self.dismiss, result)
 
@@ -314,7 +323,9 @@ class VoteForm(FormModal):
         outcome = self.query_one("#outcome", Static)
         if ws is None:
             return
-        from grassroots_tui.services.meetings import meeting_rules  # rules are read once, then pure
+        from grassroots_tui.services.meetings import (
+            meeting_rules,  # rules are read once, then pure
+        )
 
         try:
             result = decide(meeting_rules(ws)[self.meeting_type], self.entitled, self.present, *self._counts())

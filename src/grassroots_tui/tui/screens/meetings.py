@@ -323,7 +323,11 @@ class MeetingsScreen(Screen):
         from grassroots_tui.domain.errors import DomainError
         from grassroots_tui.io.ics import write_calendar
         from grassroots_tui.io.safe_file import check_target
-        from grassroots_tui.services.meetings import get_meeting, list_meetings, upcoming_meetings
+        from grassroots_tui.services.meetings import (
+            get_meeting,
+            list_meetings,
+            upcoming_meetings,
+        )
 
         try:
             check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed

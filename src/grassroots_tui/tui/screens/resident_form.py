@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
 from grassroots_tui.tui.widgets.text import printable, safe
 
@@ -205,7 +206,7 @@ class ResidentForm(ModalScreen["ResidentView | None"]):
             self.app.call_from_thread(self._failed, exc.field, exc.message)
         except Exception as exc:  # noqa: BLE001
             self.log.error("resident save failed", exc)
-            self.app.call_from_thread(self._failed, None, f"保存时出错，未保存：{exc}")
+            self.app.call_from_thread(self._failed, None, explain(exc, "保存"))
         else:
             self.app.call_from_thread(self.dismiss, view)
 

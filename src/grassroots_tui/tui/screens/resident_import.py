@@ -17,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.text import printable, safe
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class ImportDialog(ModalScreen[int]):
             self.app.call_from_thread(self._done, None, exc.message)
         except Exception as exc:  # noqa: BLE001
             self.log.error("import failed", exc)
-            self.app.call_from_thread(self._done, None, f"导入时出错，未导入任何居民：{exc}")
+            self.app.call_from_thread(self._done, None, explain(exc, "导入"))
         else:
             self.app.call_from_thread(self._done, report, "")
 

@@ -20,7 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
-from grassroots_tui.tui.screens.export_form import ExportForm, default_export_path, period_text
+from grassroots_tui.services.errors import explain
+from grassroots_tui.tui.screens.export_form import (
+    ExportForm,
+    default_export_path,
+    period_text,
+)
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.text import printable, printable_line, safe
 from grassroots_tui.tui.widgets.top_bar import TopBar
@@ -237,7 +242,7 @@ class StatisticsScreen(Screen):
             self.app.call_from_thread(self._failed, generation, exc.message)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged for us
             self.log.error("statistics query failed", exc)
-            self.app.call_from_thread(self._failed, generation, f"统计时出错：{exc}")
+            self.app.call_from_thread(self._failed, generation, explain(exc, "统计"))
 
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:

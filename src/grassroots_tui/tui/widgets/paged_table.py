@@ -65,6 +65,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from grassroots_tui.services.errors import explain
 from grassroots_tui.tui.widgets.text import safe
 
 LOADING_TEXT = "读取中"
@@ -363,7 +364,7 @@ class PagedTable(ScrollView, can_focus=True):
             first = {p: list(self.fetch(p * self.page_size, self.page_size))
                      for p in sorted(pages) if p * self.page_size < max(total, 1)}
         except Exception as exc:  # noqa: BLE001 - shown to the clerk in the table
-            self.app.call_from_thread(self._count_failed, generation, f"读取数据时出错：{exc}")
+            self.app.call_from_thread(self._count_failed, generation, explain(exc, "读取数据"))
             return
         self.app.call_from_thread(self._count_loaded, generation, total, first)
 
@@ -371,7 +372,7 @@ class PagedTable(ScrollView, can_focus=True):
         try:
             rows = list(self.fetch(page * self.page_size, self.page_size))
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self._page_failed, generation, page, f"读取数据时出错：{exc}")
+            self.app.call_from_thread(self._page_failed, generation, page, explain(exc, "读取数据"))
             return
         self.app.call_from_thread(self._page_loaded, generation, page, rows)
 
