@@ -64,7 +64,7 @@ async def test_ctrl_o_exports_the_whole_current_view_masked_and_audited(known_pa
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReplaceFileDialog))
         await pilot.press("2")
-        await wait_for(pilot, lambda: app.screen is form)
+        await wait_for(pilot, lambda: app.screen is form and "已保留原有文件" in screen_text(app))
         assert out.read_text(encoding="utf-8") == "旧文件" and form.result is None
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReplaceFileDialog))

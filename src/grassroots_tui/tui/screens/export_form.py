@@ -175,6 +175,7 @@ class ExportForm(ModalScreen[None]):
                 if replace:
                     self._begin(out, force=True)
                 else:
+                    self._path_error("已保留原有文件；请改一个文件名，或再按 Ctrl+S 并选择替换。")
                     self.query_one("#export-path", Input).focus()
 
             self.app.push_screen(ReplaceFileDialog(out), answered)
