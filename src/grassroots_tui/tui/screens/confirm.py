@@ -15,29 +15,39 @@ from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.tui.widgets.text import printable
 
 
-class ReplaceFileDialog(ModalScreen[bool]):
+class QuestionDialog(ModalScreen[bool]):
+    """A short yes/no question; subclasses give the keys (BINDINGS calling `choose`) and the text."""
+
+    DEFAULT_CSS = """
+    QuestionDialog { align: center middle; }
+    QuestionDialog > Static { width: 60; height: auto; padding: 1 2; border: round $warning; background: $panel; }
+    """
+
+    def question(self) -> Text:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.question(), id="question")
+
+    def action_choose(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ReplaceFileDialog(QuestionDialog):
     """`path` exists: 1 replaces it; Esc, 2 or Enter keeps it (the safe answer is the default)."""
 
     BINDINGS = [
         Binding("1", "choose(True)", "替换", id="replace_yes", tooltip="用新文件替换已有的文件"),
         Binding("escape,2,enter", "choose(False)", "取消", id="replace_no", tooltip="保留已有的文件，另选文件名"),
     ]
-    DEFAULT_CSS = """
-    ReplaceFileDialog { align: center middle; }
-    ReplaceFileDialog > Static { width: 60; height: auto; padding: 1 2; border: round $warning; background: $panel; }
-    """
 
     def __init__(self, path: Path | str) -> None:
         super().__init__()
         self.path = Path(path)
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("文件已存在：\n", "bold"), printable(str(self.path)), "\n\n",
-                                   "按 1 替换它；\n", "按 Esc（或 2、Enter）取消，另选文件名。"),
-                     id="replace-question")
-
-    def action_choose(self, replace: bool) -> None:
-        self.dismiss(replace)
+    def question(self) -> Text:
+        return Text.assemble(("文件已存在：\n", "bold"), printable(str(self.path)), "\n\n",
+                             "按 1 替换它；\n", "按 Esc（或 2、Enter）取消，另选文件名。")
 
 
 def ask_before_writing(screen: Screen, path: Path | str, *, protected: Iterable[Path],

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from grassroots_tui.services.errors import explain
+from grassroots_tui.tui.screens.confirm import QuestionDialog
 from grassroots_tui.tui.widgets.category_picker import CategoryPicker
 from grassroots_tui.tui.widgets.footer import KeyBar
 from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
@@ -123,24 +124,17 @@ def error_line(name: str) -> Static:
 
 # ---------------------------------------------------------------------- dialogs
 
-class DiscardDialog(ModalScreen[bool]):
+class DiscardDialog(QuestionDialog):
     """Esc with unsaved text: Esc again discards, Enter goes on editing."""
 
     BINDINGS = [
         Binding("escape,1", "choose(True)", "放弃", id="discard_yes", tooltip="放弃未保存的内容并返回"),
         Binding("enter,2", "choose(False)", "继续编辑", id="discard_no", tooltip="回到表单继续填写"),
     ]
-    DEFAULT_CSS = """
-    DiscardDialog { align: center middle; }
-    DiscardDialog > Static { width: 46; height: auto; padding: 1 2; border: round $warning; background: $panel; }
-    """
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("有未保存的内容。\n\n", "bold"), "再按 Esc（或 1）放弃并离开；\n",
-                                   "按 Enter（或 2）继续编辑。"))
-
-    def action_choose(self, discard: bool) -> None:
-        self.dismiss(discard)
+    def question(self) -> Text:
+        return Text.assemble(("有未保存的内容。\n\n", "bold"), "再按 Esc（或 1）放弃并离开；\n",
+                             "按 Enter（或 2）继续编辑。")
 
 
 class RepeatDialog(ModalScreen["tuple[str, str] | None"]):
