@@ -65,29 +65,29 @@ def build_hand_db(ws, clerk_id: int, clock) -> dict[str, str]:  # noqa: ANN001
     from sqlalchemy import text
 
     clock.set(2026, 11, 30, 12)
-    O, S = Outcome, Satisfaction
+    Oc, S = Outcome, Satisfaction
     refs: dict[str, str] = {}
     refs["K"] = _log(ws, clerk_id, at(2026, 9, 30, 10), "K 九月的漏水")
     _do(ws, clerk_id, refs["K"], (at(2026, 9, 30, 11), dispatch()), (at(2026, 9, 30, 12), SIGN),
-        (at(2026, 10, 8, 10), REPORT), (at(2026, 10, 9, 10), followup(O.SOLVED, S.SATISFIED)))
+        (at(2026, 10, 8, 10), REPORT), (at(2026, 10, 9, 10), followup(Oc.SOLVED, S.SATISFIED)))
     refs["A"] = _log(ws, clerk_id, at(2026, 10, 12, 9), "A 卫生间漏水")
     _do(ws, clerk_id, refs["A"], (at(2026, 10, 12, 10), dispatch()), (at(2026, 10, 12, 14), SIGN),
-        (at(2026, 10, 15, 10), REPORT), (at(2026, 10, 16, 10), followup(O.SOLVED, S.SATISFIED)))
+        (at(2026, 10, 15, 10), REPORT), (at(2026, 10, 16, 10), followup(Oc.SOLVED, S.SATISFIED)))
     refs["B"] = _log(ws, clerk_id, at(2026, 10, 12, 10), "B 厨房漏水")
     _do(ws, clerk_id, refs["B"], (at(2026, 10, 14, 10), dispatch()), (at(2026, 10, 14, 14), SIGN),
         (at(2026, 10, 20, 10), Request(Action.EXTEND, note="需协调楼上住户", until=date(2026, 10, 30))),
-        (at(2026, 10, 26, 10), REPORT), (at(2026, 10, 27, 10), followup(O.PARTLY, S.BASIC)))
+        (at(2026, 10, 26, 10), REPORT), (at(2026, 10, 27, 10), followup(Oc.PARTLY, S.BASIC)))
     refs["C"] = _log(ws, clerk_id, at(2026, 10, 12, 11), "C 阳台漏水")
     _do(ws, clerk_id, refs["C"], (at(2026, 10, 12, 15), Request(Action.HANDLE)), (at(2026, 10, 13, 10), REPORT),
-        (at(2026, 10, 14, 10), followup(O.UNSOLVED, S.DISSATISFIED)), (at(2026, 10, 16, 10), REPORT),
-        (at(2026, 10, 19, 10), followup(O.SOLVED, S.SATISFIED)))
+        (at(2026, 10, 14, 10), followup(Oc.UNSOLVED, S.DISSATISFIED)), (at(2026, 10, 16, 10), REPORT),
+        (at(2026, 10, 19, 10), followup(Oc.SOLVED, S.SATISFIED)))
     refs["D"] = _log(ws, clerk_id, at(2026, 10, 13, 9), "D 墙面渗水")
     _do(ws, clerk_id, refs["D"], (at(2026, 10, 13, 10), dispatch()),
         (at(2026, 10, 14, 9), Request(Action.RETURN, note="非物业职责")),
         (at(2026, 10, 14, 10), dispatch("JD-CG")), (at(2026, 10, 14, 11), SIGN))
     refs["E"] = _log(ws, clerk_id, at(2026, 10, 13, 10), "E 咨询漏水保修", channel="phone")
     _do(ws, clerk_id, refs["E"], (at(2026, 10, 13, 10, 30), Request(
-        Action.ANSWER, note="告知保修电话", confirmed=True, outcome=O.SOLVED, satisfaction=S.SATISFIED)))
+        Action.ANSWER, note="告知保修电话", confirmed=True, outcome=Oc.SOLVED, satisfaction=S.SATISFIED)))
     refs["F"] = _log(ws, clerk_id, at(2026, 10, 13, 11), "F 不属于本社区")
     _do(ws, clerk_id, refs["F"], (at(2026, 10, 13, 12), Request(Action.REJECT, note="非本辖区")))
     refs["G"] = _log(ws, clerk_id, at(2026, 10, 14, 9), "G 同 A")
@@ -95,7 +95,7 @@ def build_hand_db(ws, clerk_id: int, clock) -> dict[str, str]:  # noqa: ANN001
         (at(2026, 10, 14, 11), Request(Action.MERGE, merge_into=refs["A"])))
     refs["H"] = _log(ws, clerk_id, at(2026, 10, 14, 10), "H 剔除考核的漏水")
     _do(ws, clerk_id, refs["H"], (at(2026, 10, 14, 11), dispatch()), (at(2026, 10, 14, 12), SIGN),
-        (at(2026, 10, 15, 10), REPORT), (at(2026, 10, 16, 10), followup(O.SOLVED, S.SATISFIED)))
+        (at(2026, 10, 15, 10), REPORT), (at(2026, 10, 16, 10), followup(Oc.SOLVED, S.SATISFIED)))
     with ws.write() as s:
         s.execute(text("UPDATE concern SET excluded = 1, excluded_reason = '不可抗力' WHERE reference = :r"),
                   {"r": refs["H"]})
@@ -105,5 +105,5 @@ def build_hand_db(ws, clerk_id: int, clock) -> dict[str, str]:  # noqa: ANN001
         (at(2026, 10, 16, 10), REPORT))
     refs["L"] = _log(ws, clerk_id, at(2026, 10, 16, 9), "L 屋顶漏雨")
     _do(ws, clerk_id, refs["L"], (at(2026, 10, 16, 10), dispatch()), (at(2026, 10, 16, 11), SIGN),
-        (at(2026, 10, 19, 10), REPORT), (at(2026, 10, 20, 10), followup(O.PARTLY, S.DISSATISFIED)))
+        (at(2026, 10, 19, 10), REPORT), (at(2026, 10, 20, 10), followup(Oc.PARTLY, S.DISSATISFIED)))
     return refs

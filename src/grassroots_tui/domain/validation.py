@@ -119,7 +119,8 @@ class Address:
 
 
 _SHORTHAND = re.compile(r"^(\d{1,3})[-－—_/](\d{1,2})[-－—_/](\d{1,5})$")
-_LONGHAND = re.compile(r"^(?P<estate>.*?)(?:(?P<b>\d{1,3})(?:号楼|栋|幢|号))?(?:(?P<u>\d{1,2})单元)?(?:(?P<r>\d{1,5})(?:室|号)?)?$")
+_LONGHAND = re.compile(r"^(?P<estate>.*?)(?:(?P<b>\d{1,3})(?:号楼|栋|幢|号))?"
+                       r"(?:(?P<u>\d{1,2})单元)?(?:(?P<r>\d{1,5})(?:室|号)?)?$")
 
 
 def parse_address_shorthand(text: str) -> Address | None:

@@ -6,7 +6,8 @@ workbook is saved or the interpreter exits normally: a killed or failed export l
 residents' data in /tmp. Here every sheet gets its own writer whose file is made with
 `safe_file.scratch_path` beside the target (mode 0600), and `scratch_workbook` removes whatever
 is left when the block ends, saved or not. lxml's "IO_ENOSPC"-style errors become OSError, so
-`safe_file.atomic_write` says "磁盘空间不足" for a full disk here as for any other file. Nothing global is changed (no `tempfile.tempdir`),
+`safe_file.atomic_write` says "磁盘空间不足" for a full disk here as for any other file.
+Nothing global is changed (no `tempfile.tempdir`),
 so two exports in two threads do not disturb each other.
 
 Import this module lazily (it imports openpyxl).

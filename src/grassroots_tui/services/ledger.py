@@ -387,7 +387,7 @@ class Ledger:
         out: list[int] = []
         counts = self.counts()
         with self.ws.read() as s:
-            for seg, n in zip(self._segments, counts):
+            for seg, n in zip(self._segments, counts, strict=True):
                 if limit <= 0:
                     break
                 if offset >= n:
@@ -424,7 +424,7 @@ class Ledger:
         counts = self.counts()
         before = 0
         with self.ws.read() as s:
-            for seg, n in zip(self._segments, counts):
+            for seg, n in zip(self._segments, counts, strict=True):
                 keys = s.execute(select(*[col for col, _ in seg.order])
                                  .where(C.id == cid, *self._seg_where(seg))).first()
                 if keys is None:

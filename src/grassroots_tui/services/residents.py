@@ -650,7 +650,8 @@ def _already_registered(s: Session, prepared: list[tuple[int, PreparedResident]]
     errors = []
     for row_no, p in prepared:
         if p.id_number and p.id_number in taken_ids:
-            errors.append(RowError(row_no, column_of("id_number"), "台账中已有：" + _id_taken(p.id_number, taken_ids[p.id_number]),
+            taken = _id_taken(p.id_number, taken_ids[p.id_number])
+            errors.append(RowError(row_no, column_of("id_number"), "台账中已有：" + taken,
                                    duplicate=True))
         elif p.phone and (p.name, p.phone) in taken_pairs:
             errors.append(RowError(row_no, column_of("name"), "台账中已有：" + _pair_taken(p.name, p.phone), duplicate=True))

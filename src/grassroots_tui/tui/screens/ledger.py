@@ -199,7 +199,8 @@ class LedgerScreen(ActionLauncher, Screen):
         Binding("ctrl+d", "dispatch", "派单", id="ledger_dispatch",
                 tooltip="按分类的默认承办单位派单；有标记时整批派单"),
         Binding("ctrl+g", "supervise", "督办", show=False, id="ledger_supervise", tooltip="设置督办级别；有标记时整批设置"),
-        Binding("ctrl+o", "export", "导出", show=False, id="ledger_export", tooltip="把标记的诉求（无标记时为当前视图的全部诉求）导出为 Excel 或 CSV，默认脱敏"),
+        Binding("ctrl+o", "export", "导出", show=False, id="ledger_export",
+                tooltip="把标记的诉求（无标记时为当前视图的全部诉求）导出为 Excel 或 CSV，默认脱敏"),
         Binding("ctrl+b", "board", "看板", id="ledger_board", tooltip="各状态的件数和最紧急的诉求"),
         Binding("0", "view('')", "全部", show=False, id="ledger_view_all", tooltip="全部诉求（取消视图）"),
     ] + [
