@@ -98,3 +98,48 @@ def test_statutory_rule_agrees_with_the_published_2025_2026_schedules(day: date)
 def test_statutory_counts_2025_2026() -> None:
     # The revision from 2025 makes 13 statutory days (元旦1 春节4 清明1 劳动2 端午1 中秋1 国庆3).
     assert len(statutory_holidays(2025)) == 13 and len(statutory_holidays(2026)) == 13
+
+
+# --- the warning on the dashboard, the intake and the meeting scheduler (services, real SQLite) ---
+
+NOTICE = "2027年放假调休安排尚未载入，时限按法定节假日计算"
+
+
+def test_dashboard_warns_once_deadlines_reach_an_unscheduled_year(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.services.concerns import ConcernDraft, log_concern
+    from grassroots_tui.services.dashboard import load_dashboard
+
+    clock.set(2026, 10, 14, 10)
+    log_concern(ws, clerk_id, ConcernDraft(summary="漏水", category="0801", received_at=clock.now))
+    assert load_dashboard(ws).calendar_notice is None
+    clock.set(2026, 12, 28, 10)  # a concern received today is due in January 2027
+    view = log_concern(ws, clerk_id, ConcernDraft(summary="路灯不亮", category="0801", received_at=clock.now))
+    assert view.feedback_due.year == 2027
+    assert load_dashboard(ws).calendar_notice == NOTICE
+
+
+def test_intake_deadline_skips_new_year_2027(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.services.concerns import ConcernDraft, log_concern
+
+    clock.set(2026, 12, 31, 10)
+    view = log_concern(ws, clerk_id, ConcernDraft(summary="路灯不亮", category="0801", received_at=clock.now))
+    # Every working-day limit from Thu 31 Dec skips Fri 1 Jan (元旦) and the weekend.
+    assert view.dispatch_due.date() >= date(2027, 1, 4)
+    assert CAL.is_workday(view.feedback_due.date())
+    assert schedule_notice(ws.settings.calendar, [view.feedback_due.date()]) == NOTICE
+
+
+def test_meeting_scheduler_warns_for_a_meeting_in_2027(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.services import meetings as ms
+
+    clock.set(2026, 12, 1, 10)
+
+    def draft(start: datetime) -> ms.MeetingDraft:
+        return ms.MeetingDraft(type="consultation", topic="楼道堆物集中清理", start=start, place="社区议事厅",
+                               chair="王主任")
+
+    december = ms.schedule_meeting(ws, clerk_id, draft(datetime(2026, 12, 10, 14, 30, tzinfo=TZ)))
+    assert NOTICE not in december.warnings
+    january = ms.schedule_meeting(ws, clerk_id, draft(datetime(2027, 1, 6, 14, 30, tzinfo=TZ)))
+    assert NOTICE in january.warnings
+    assert any(w.message == NOTICE for w in ms.check_meeting(ws, draft(datetime(2027, 2, 5, 14, 30, tzinfo=TZ))))
