@@ -144,3 +144,122 @@ def schedule_notice(calendar: WorkCalendar, days: Iterable[date]) -> str | None:
     if not years:
         return None
     return f"{'、'.join(f'{y}年' for y in years)}放假调休安排尚未载入，时限按法定节假日计算"
+
+
+# ------------------------------------------------------------------ the committee's entries
+
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def weekday_name(day: date) -> str:
+    return "星期" + WEEKDAY_NAMES[day.weekday()]
+
+
+def _parse_day(text: str, what: str) -> date:
+    from grassroots_tui.domain.errors import DomainError
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError(f"{what}“{text.strip()}”不是日期，请写成 2027-02-04", what) from None
+
+
+def parse_days(text: str, what: str = "日期") -> list[date]:
+    """`2027-02-04` or a range `2027-02-04..2027-02-10` (also `~`, `至`) as the days it names."""
+    import unicodedata
+
+    from grassroots_tui.domain.errors import DomainError
+
+    norm = unicodedata.normalize("NFKC", text).strip().replace("至", "..").replace("~", "..")
+    first, sep, last = norm.partition("..")
+    start = _parse_day(first, what)
+    end = _parse_day(last, what) if sep else start
+    if end < start:
+        raise DomainError(f"{what}“{text.strip()}”的结束日期早于开始日期", what)
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One year's schedule as the clerk typed it: the rest weekdays and the worked weekend days."""
+
+    holidays: tuple[date, ...]
+    workdays: tuple[date, ...]
+
+
+def check_entry(year: int, holidays: Iterable[str], workdays: Iterable[str]) -> Entry:
+    """The State Council's schedule for `year`, typed by the clerk, checked (DomainError in Chinese).
+
+    A holiday range may include a weekend (the notices write "2月4日至10日放假"): its weekend days
+    rest anyway and are left out; a single holiday on a weekend, a workday on a weekday, a workday
+    on a statutory holiday, a day both worked and rested, or a day outside `year` is refused.
+    """
+    from grassroots_tui.domain.errors import DomainError
+
+    if not 2000 <= year <= 2100:
+        raise DomainError(f"年份 {year} 不合理", "year")
+    rest: set[date] = set()
+    for text in holidays:
+        days = parse_days(text, "放假日期")
+        if len(days) == 1 and days[0].weekday() >= 5:
+            raise DomainError(f"{days[0]} 是{weekday_name(days[0])}，本来就休息，无需登记为放假", "holiday")
+        rest.update(d for d in days if d.weekday() < 5)
+    work: set[date] = set()
+    for text in workdays:
+        for day in parse_days(text, "调休上班日期"):
+            if day.weekday() < 5:
+                raise DomainError(f"{day} 是{weekday_name(day)}，本来就是工作日，调休上班只登记周六或周日",
+                                  "workday")
+            name = statutory_holidays(day.year).get(day)
+            if name:
+                raise DomainError(f"{day} 是法定节假日（{name}），不能登记为调休上班", "workday")
+            work.add(day)
+    for day in sorted(rest | work):
+        if day.year != year:
+            raise DomainError(f"{day} 不在 {year} 年内，请只登记 {year} 年的安排", "year")
+    both = sorted(rest & work)
+    if both:
+        raise DomainError(f"{both[0]} 既登记为放假又登记为上班", "workday")
+    if not rest and not work:
+        raise DomainError("请至少给出一个 --holiday 或 --workday", "holiday")
+    return Entry(tuple(sorted(rest)), tuple(sorted(work)))
+
+
+def merge_entry(calendar: WorkCalendar, entry: Entry) -> WorkCalendar:
+    """`calendar` with `entry` added; a day entered again with the other meaning takes the new one."""
+    holidays = (calendar.extra_holidays - set(entry.workdays)) | set(entry.holidays)
+    workdays = (calendar.extra_workdays - set(entry.holidays)) | set(entry.workdays)
+    return WorkCalendar(frozenset(holidays), frozenset(workdays))
+
+
+def source_label(calendar: WorkCalendar, year: int) -> str:
+    if calendar.entered(year):
+        return "居委会录入的放假调休安排（calendar.toml）"
+    if official_year(year):
+        return "国务院办公厅公布的放假调休安排（随程序提供）"
+    return "放假调休安排尚未载入：只按法定节假日计算，没有调休上班"
+
+
+def check_year(calendar: WorkCalendar, year: int) -> tuple[list[str], list[str]]:
+    """(problems, notes) of `year`'s calendar against the statutory rule.
+
+    A problem: a statutory holiday counted as a working day. Notes: rest weekdays far from
+    any festival, working weekends far from any rest day, a year whose schedule is not known.
+    """
+    statutory = statutory_holidays(year)
+    problems = [f"{d}（{name}，{weekday_name(d)}）是法定节假日，却被算作工作日"
+                for d, name in statutory.items() if calendar.is_workday(d)]
+    notes: list[str] = []
+    if not calendar.knows(year):
+        notes.append(f"{year}年放假调休安排尚未载入，时限按法定节假日计算；"
+                     f"国务院公布后请用 grassroots calendar add {year} 录入")
+    near_festival = {d + timedelta(days=i) for d in statutory for i in range(-7, 8)}
+    rest = calendar.holidays_of(year)
+    for day in rest:
+        if day not in near_festival:
+            notes.append(f"{day}（{weekday_name(day)}）放假，但前后一周内没有法定节假日")
+    rest_set = set(rest) | set(statutory)
+    for day in calendar.workdays_of(year):
+        if not any(day + timedelta(days=i) in rest_set for i in range(-14, 15)):
+            notes.append(f"{day}（{weekday_name(day)}）调休上班，但前后两周内没有放假")
+    return problems, notes
