@@ -192,7 +192,7 @@ def check_entry(year: int, holidays: Iterable[str], workdays: Iterable[str]) -> 
 
     A holiday range may include a weekend (the notices write "2月4日至10日放假"): its weekend days
     rest anyway and are left out; a single holiday on a weekend, a workday on a weekday, a workday
-    on a statutory holiday, a day both worked and rested, or a day outside `year` is refused.
+    on a statutory holiday, or a day outside `year` is refused.
     """
     from grassroots_tui.domain.errors import DomainError
 
@@ -217,9 +217,6 @@ def check_entry(year: int, holidays: Iterable[str], workdays: Iterable[str]) -> 
     for day in sorted(rest | work):
         if day.year != year:
             raise DomainError(f"{day} 不在 {year} 年内，请只登记 {year} 年的安排", "year")
-    both = sorted(rest & work)
-    if both:
-        raise DomainError(f"{both[0]} 既登记为放假又登记为上班", "workday")
     if not rest and not work:
         raise DomainError("请至少给出一个 --holiday 或 --workday", "holiday")
     return Entry(tuple(sorted(rest)), tuple(sorted(work)))
