@@ -143,3 +143,23 @@ def test_meeting_scheduler_warns_for_a_meeting_in_2027(ws, clerk_id, clock) -> N
     january = ms.schedule_meeting(ws, clerk_id, draft(datetime(2027, 1, 6, 14, 30, tzinfo=TZ)))
     assert NOTICE in january.warnings
     assert any(w.message == NOTICE for w in ms.check_meeting(ws, draft(datetime(2027, 2, 5, 14, 30, tzinfo=TZ))))
+
+
+async def test_dashboard_screen_shows_the_notice(tmp_path, clock) -> None:  # noqa: ANN001
+    import asyncio
+
+    from textual.widgets import Static
+
+    from grassroots_tui.tui.app import GrassrootsApp
+
+    clock.set(2026, 12, 28, 10)
+    app = GrassrootsApp(tmp_path / "new.sqlite3", None, clock=clock)
+    app.animation_level = "none"
+    async with app.run_test(size=(100, 30)) as pilot:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while getattr(app.screen, "loads", 0) < 1:
+            assert loop.time() < deadline, str(app.screen.query_one("#status", Static).render())
+            await pilot.pause(0.02)
+        notice = app.screen.query_one("#calendar-notice", Static)
+        assert notice.display and str(notice.render()) == NOTICE

@@ -109,7 +109,7 @@ def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
                                                   Meeting.status != "cancelled").order_by(Meeting.start_at)).all()
         ]
         latest = s.exec(select(func.max(Concern.due_at)).where(Concern.status.in_(RUNNING))).one()
-    days = [now.date()] + [ws.local(latest).date()] * (latest is not None)
+    days = [now.date()] + ([ws.local(latest).date()] if latest is not None else [])
     days += [compute_deadlines(now, u, ws.settings.sla, ws.settings.calendar).feedback_due.date() for u in Urgency]
     return Dashboard(now, f"{now.year}年{now.month}月", intake, closed, open_total, overdue_n, soon_n, awaiting,
                      parked, problems, meetings, overdue, due_soon, schedule_notice(ws.settings.calendar, days))
