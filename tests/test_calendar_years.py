@@ -163,3 +163,34 @@ async def test_dashboard_screen_shows_the_notice(tmp_path, clock) -> None:  # no
             await pilot.pause(0.02)
         notice = app.screen.query_one("#calendar-notice", Static)
         assert notice.display and str(notice.render()) == NOTICE
+
+
+async def test_intake_confirmation_says_the_2027_schedule_is_not_loaded(tmp_path, clock) -> None:  # noqa: ANN001
+    import asyncio
+
+    from textual.widgets import Static
+
+    from grassroots_tui.tui.app import GrassrootsApp
+    from grassroots_tui.tui.screens.intake import IntakeScreen
+
+    clock.set(2026, 12, 31, 10)
+    app = GrassrootsApp(tmp_path / "new.sqlite3", None, clock=clock)
+    app.animation_level = "none"
+
+    async def until(condition) -> None:  # noqa: ANN001
+        deadline = asyncio.get_running_loop().time() + 30
+        while not condition():
+            assert asyncio.get_running_loop().time() < deadline
+            await pilot.pause(0.02)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(lambda: app.ws is not None and app.clerk is not None)
+        app.push_screen(IntakeScreen())
+        await until(lambda: isinstance(app.screen, IntakeScreen))
+        screen = app.screen
+        await until(lambda: any(p.categories for p in screen.query("#category")))
+        await until(lambda: screen.query_one("#lookup-input").has_focus)
+        await pilot.press("tab", *"0302", "enter", *"路灯坏了", "ctrl+s")
+        await until(lambda: screen.saved is not None)
+        assert screen.saved.feedback_due.year == 2027
+        assert NOTICE in str(screen.query_one("#intake-done", Static).render())
