@@ -68,6 +68,37 @@ def load_toml(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+CALENDAR_FILE = "calendar.toml"
+
+CALENDAR_HEADER = """# Working-day calendar of the committee (written by `grassroots calendar add`).
+# The State Council's schedule for the years the `chinesecalendar` package covers ships with
+# the program; for a later year the statutory holidays (2024 rule) never count as working
+# days, and the schedule entered here adds the other rest days and the worked weekends:
+#   holidays: rest days that fall on a weekday · workdays: weekend days that are worked (调休)
+"""
+
+
+def load_calendar() -> WorkCalendar:
+    """The working-day calendar: the packaged schedule plus the committee's `calendar.toml`."""
+    data = load_toml(CALENDAR_FILE)
+    return WorkCalendar.from_lists(data.get("holidays", []), data.get("workdays", []))
+
+
+def save_calendar(calendar: WorkCalendar) -> Path:
+    """Write the committee's entries to `calendar.toml` in the user config folder (atomically)."""
+    from grassroots_tui.io.safe_file import write_text
+
+    def listing(name: str, days: frozenset) -> str:  # noqa: ANN001
+        if not days:
+            return f"{name} = []\n"
+        return f"{name} = [\n" + "".join(f'    "{d.isoformat()}",\n' for d in sorted(days)) + "]\n"
+
+    target = user_config_dir() / CALENDAR_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = CALENDAR_HEADER + listing("holidays", calendar.extra_holidays) + listing("workdays", calendar.extra_workdays)
+    return write_text(target, text)
+
+
 @dataclass
 class Settings:
     """The committee's rules, read once per process."""
@@ -86,8 +117,7 @@ class Settings:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        data = load_toml("calendar.toml")
-        return WorkCalendar.from_lists(data.get("holidays", []), data.get("workdays", []))
+        return load_calendar()
 
     @cached_property
     def categories(self) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from grassroots_tui.domain.codes import RUNNING_STATUSES, MeetingType, Status
+from grassroots_tui.domain.calendar import schedule_notice
+from grassroots_tui.domain.codes import RUNNING_STATUSES, MeetingType, Status, Urgency
+from grassroots_tui.domain.deadlines import compute_deadlines
 from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Meeting, Resident, Unit
@@ -52,6 +54,9 @@ class Dashboard:
     meetings_today: list[MeetingRow] = field(default_factory=list)
     overdue: list[DeadlineRow] = field(default_factory=list)
     due_soon: list[DeadlineRow] = field(default_factory=list)
+    #: "2027年放假调休安排尚未载入，…" while a deadline on the board, or one a concern received
+    #: today would get, falls in a year whose schedule is not known; else None.
+    calendar_notice: str | None = None
 
 
 def month_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -103,5 +108,8 @@ def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
             for m in s.exec(select(Meeting).where(Meeting.start_at >= d_start, Meeting.start_at < d_end,
                                                   Meeting.status != "cancelled").order_by(Meeting.start_at)).all()
         ]
+        latest = s.exec(select(func.max(Concern.due_at)).where(Concern.status.in_(RUNNING))).one()
+    days = [now.date()] + ([ws.local(latest).date()] if latest is not None else [])
+    days += [compute_deadlines(now, u, ws.settings.sla, ws.settings.calendar).feedback_due.date() for u in Urgency]
     return Dashboard(now, f"{now.year}年{now.month}月", intake, closed, open_total, overdue_n, soon_n, awaiting,
-                     parked, problems, meetings, overdue, due_soon)
+                     parked, problems, meetings, overdue, due_soon, schedule_notice(ws.settings.calendar, days))

@@ -19,6 +19,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
+from grassroots_tui.domain.calendar import schedule_notice
 from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Outcome, Satisfaction, Status
 from grassroots_tui.domain.codes import parse as parse_code
 from grassroots_tui.domain.deadlines import END_OF_DAY
@@ -231,7 +232,14 @@ def check_meeting(ws: Workspace, draft: MeetingDraft, reference: str | None = No
         others = [Slot(ws.local(o.start), ws.local(o.end), o.place, o.chair, o.reference, o.topic)
                   for o in _others(s, start, end, reference)]
     slot = Slot(start, end, nfkc(draft.place), nfkc(draft.chair), reference or "")
-    return check_schedule(rule, slot, notice, ws.now(), ws.settings.calendar, others)
+    return _with_calendar_notice(ws, check_schedule(rule, slot, notice, ws.now(), ws.settings.calendar, others),
+                                 start, notice)
+
+
+def _with_calendar_notice(ws: Workspace, warnings: list[Warning], start: datetime, notice: date) -> list[Warning]:
+    """The warnings, and "2027年放假调休安排尚未载入，…" when the meeting or its notice falls in such a year."""
+    message = schedule_notice(ws.settings.calendar, [notice, start.date()])
+    return warnings + [Warning("calendar", message)] if message else warnings
 
 
 def schedule_meeting(ws: Workspace, actor_id: int, draft: MeetingDraft) -> Scheduled:
@@ -247,7 +255,9 @@ def schedule_meeting(ws: Workspace, actor_id: int, draft: MeetingDraft) -> Sched
     with ws.write() as s:
         others = [Slot(ws.local(o.start), ws.local(o.end), o.place, o.chair, o.reference, o.topic)
                   for o in _others(s, start, end)]
-        warnings = check_schedule(rule, Slot(start, end, place, chair), notice, now, ws.settings.calendar, others)
+        warnings = _with_calendar_notice(
+            ws, check_schedule(rule, Slot(start, end, place, chair), notice, now, ws.settings.calendar, others),
+            start, notice)
         meeting = Meeting(
             reference=new_reference(s, ws.settings.meeting_prefix, start.year, width=4), type=rule.code,
             topic=topic, start_at=start, end_at=end, place=place, chair=chair, minute_taker=taker,

@@ -77,6 +77,9 @@ class DashboardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar("工作台")
         yield Static(Text(LOADING), id="status")
+        notice = Static("", id="calendar-notice")  # shown while a year's schedule is unknown
+        notice.display = False
+        yield notice
         with Horizontal(id="tiles"):
             for tile_id, label, _attr, alert in TILES:
                 yield CountTile(label, alert=alert, id=tile_id)
@@ -164,6 +167,9 @@ class DashboardScreen(Screen):
         status.remove_class("-error")
         for tile_id, _label, attr, _alert in TILES:
             self.query_one(f"#{tile_id}", CountTile).value = getattr(data, attr)
+        notice = self.query_one("#calendar-notice", Static)
+        notice.update(Text(data.calendar_notice or "", style="bold"))
+        notice.display = data.calendar_notice is not None
         self.query_one("#overdue-title", Static).update(
             list_title("已超期", data.overdue_count, len(data.overdue), "件"))
         self.query_one("#due-soon-title", Static).update(

@@ -709,13 +709,16 @@ class IntakeScreen(Screen):
         self.saved = view
         self.saves += 1
         repeat = f"（{repeat_of} 的重复诉求）" if repeat_of else ""
+        calendar = self._calendar_notice(view)
         if and_next:
             self.reset_form()
             self.notice(f"已登记 {view.reference}{repeat}：派单时限 {when(view.dispatch_due)}，"
-                        f"反馈时限 {when(view.feedback_due)}")
+                        f"反馈时限 {when(view.feedback_due)}" + (f"（{calendar}）" if calendar else ""))
         else:
             done = self.query_one("#intake-done", Static)
             text = concern_summary(view)
+            if calendar:
+                text.append("\n" + calendar, style="bold")
             if repeat:
                 text.append("\n已关联为 " + repeat.strip("（）"))
             text.append("\n\nCtrl+N 登记下一件    Esc 返回工作台", style="dim")
@@ -723,6 +726,14 @@ class IntakeScreen(Screen):
             self.add_class("-done")
             self.set_focus(None)
         self.app.refresh_bindings()
+
+    def _calendar_notice(self, view: ConcernView) -> str | None:
+        """"2027年放假调休安排尚未载入，…" when a deadline falls in a year not yet scheduled."""
+        from grassroots_tui.domain.calendar import schedule_notice
+
+        ws = self.app.ws
+        days = [d.date() for d in (view.dispatch_due, view.feedback_due) if d is not None]
+        return schedule_notice(ws.settings.calendar, days) if ws is not None and days else None
 
     def reset_form(self) -> None:
         self.remove_class("-done")
