@@ -157,8 +157,8 @@ def main() -> None:
         dst.close()
         from grassroots_tui.domain.codes import Action
         from grassroots_tui.domain.pipeline import Request
-        from grassroots_tui.services.concerns import act
         from grassroots_tui.services.clerks import current_clerk
+        from grassroots_tui.services.concerns import act
 
         ws2 = Workspace.open(copy)
         clerk = current_clerk(ws2).id

@@ -67,7 +67,8 @@ def show(year: YearArg, as_json: JsonOpt = False) -> None:
 @calendar_app.command("add")
 def add(
     year: YearArg,
-    holiday: Annotated[Optional[list[str]], typer.Option("--holiday", help="放假日期或区间 2027-02-04..2027-02-10，可重复")] = None,
+    holiday: Annotated[Optional[list[str]],
+                       typer.Option("--holiday", help="放假日期或区间 2027-02-04..2027-02-10，可重复")] = None,
     workday: Annotated[Optional[list[str]], typer.Option("--workday", help="调休上班的周末日期，可重复")] = None,
 ) -> None:
     """录入国务院公布的某年放假调休安排（写入本居委会的 calendar.toml，保留已有条目）。"""

@@ -97,7 +97,8 @@ def add(
 
     def go() -> None:
         from grassroots_tui.domain.dates import parse_date, parse_datetime
-        from grassroots_tui.services.meetings import MeetingDraft, as_json as to_json, schedule_meeting
+        from grassroots_tui.services.meetings import MeetingDraft, schedule_meeting
+        from grassroots_tui.services.meetings import as_json as to_json
 
         ws = _workspace(db)
         try:
@@ -130,7 +131,8 @@ def list_(
 
     def go() -> None:
         from grassroots_tui.domain.dates import parse_date
-        from grassroots_tui.services.meetings import as_json as to_json, list_meetings
+        from grassroots_tui.services.meetings import as_json as to_json
+        from grassroots_tui.services.meetings import list_meetings
 
         ws = _workspace(db)
         try:
@@ -185,7 +187,8 @@ def cancel(
     """取消会议（已有表决记录的会议不能取消）。"""
 
     def go() -> None:
-        from grassroots_tui.services.meetings import as_json as to_json, update_status
+        from grassroots_tui.services.meetings import as_json as to_json
+        from grassroots_tui.services.meetings import update_status
 
         ws = _workspace(db)
         try:

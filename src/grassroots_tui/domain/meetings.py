@@ -236,7 +236,7 @@ class Slot:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScheduleWarning:
     kind: str  # conflict_place · conflict_chair · notice · holiday · past · notice_holiday
     message: str
     other: str | None = None  # the other meeting's reference, for conflicts
@@ -258,9 +258,9 @@ def _span(slot: Slot) -> str:
     return f"{slot.start:%m-%d %H:%M}至{slot.end:%m-%d %H:%M}"
 
 
-def conflicts(candidate: Slot, others: Iterable[Slot]) -> list[Warning]:
+def conflicts(candidate: Slot, others: Iterable[Slot]) -> list[ScheduleWarning]:
     """The same place or the same chair at an overlapping time."""
-    found: list[Warning] = []
+    found: list[ScheduleWarning] = []
     for other in others:
         if other.reference and other.reference == candidate.reference:
             continue
@@ -268,10 +268,10 @@ def conflicts(candidate: Slot, others: Iterable[Slot]) -> list[Warning]:
             continue
         who = f"{other.reference}“{other.topic}”（{_span(other)}）"
         if _same(candidate.place, other.place):
-            found.append(Warning("conflict_place", f"会场冲突：{candidate.place} 同一时间已安排 {who}。",
+            found.append(ScheduleWarning("conflict_place", f"会场冲突：{candidate.place} 同一时间已安排 {who}。",
                                  other.reference))
         if _same(candidate.chair, other.chair):
-            found.append(Warning("conflict_chair", f"主持人冲突：{candidate.chair} 同一时间要主持 {who}。",
+            found.append(ScheduleWarning("conflict_chair", f"主持人冲突：{candidate.chair} 同一时间要主持 {who}。",
                                  other.reference))
     return found
 
@@ -296,24 +296,24 @@ def holiday_name(day: date) -> str | None:
     return HOLIDAY_NAMES.get(str(name), str(name))
 
 
-def day_warning(start: datetime, calendar: WorkCalendar) -> Warning | None:
+def day_warning(start: datetime, calendar: WorkCalendar) -> ScheduleWarning | None:
     day = start.date()
     if calendar.is_workday(day):
         return None
     name = holiday_name(day)
     kind = f"{name}假期" if name else ("周末" if day.weekday() >= 5 else "节假日")
-    return Warning("holiday", f"{day:%Y-%m-%d}（{weekday_label(day)}）不是工作日（{kind}），居民和单位可能无法到会。")
+    return ScheduleWarning("holiday", f"{day:%Y-%m-%d}（{weekday_label(day)}）不是工作日（{kind}），居民和单位可能无法到会。")
 
 
 def notice_warnings(rule: MeetingRule, notice_date: date, start: datetime,
-                    calendar: WorkCalendar) -> list[Warning]:
+                    calendar: WorkCalendar) -> list[ScheduleWarning]:
     """Notice shorter than the rule; notice spent mostly over a holiday."""
-    found: list[Warning] = []
+    found: list[ScheduleWarning] = []
     days = (start.date() - notice_date).days
     if days < 0:
-        return [Warning("notice", f"通知日期 {notice_date:%Y-%m-%d} 晚于会议日期 {start:%Y-%m-%d}。")]
+        return [ScheduleWarning("notice", f"通知日期 {notice_date:%Y-%m-%d} 晚于会议日期 {start:%Y-%m-%d}。")]
     if days < rule.notice_days:
-        found.append(Warning(
+        found.append(ScheduleWarning(
             "notice",
             f"通知期只有 {days} 天（{notice_date:%m-%d} 通知，{start:%m-%d} 开会），"
             f"{rule.label}应至少提前 {rule.notice_days} 天通知。"))
@@ -323,7 +323,7 @@ def notice_warnings(rule: MeetingRule, notice_date: date, start: datetime,
         holidays = [d for d in (notice_date + timedelta(days=i) for i in range(1, days))
                     if not calendar.is_workday(d) and d.weekday() < 5]
         if holidays:
-            found.append(Warning(
+            found.append(ScheduleWarning(
                 "notice_holiday",
                 f"通知期跨越节假日：{notice_date:%m-%d} 到 {start:%m-%d} 之间只有 {working} 个工作日，"
                 f"请确认通知能送达。"))
@@ -331,13 +331,13 @@ def notice_warnings(rule: MeetingRule, notice_date: date, start: datetime,
 
 
 def check_schedule(rule: MeetingRule, slot: Slot, notice_date: date, now: datetime, calendar: WorkCalendar,
-                   others: Iterable[Slot] = ()) -> list[Warning]:
+                   others: Iterable[Slot] = ()) -> list[ScheduleWarning]:
     """Every warning for a meeting about to be scheduled (none of them refuses it)."""
     if slot.end <= slot.start:
         raise DomainError("结束时间必须晚于开始时间。", "minutes")
-    found: list[Warning] = []
+    found: list[ScheduleWarning] = []
     if slot.start < now:
-        found.append(Warning("past", f"会议时间 {slot.start:%Y-%m-%d %H:%M} 已经过去，将作为补录的会议保存。"))
+        found.append(ScheduleWarning("past", f"会议时间 {slot.start:%Y-%m-%d %H:%M} 已经过去，将作为补录的会议保存。"))
     day = day_warning(slot.start, calendar)
     if day:
         found.append(day)
@@ -364,6 +364,6 @@ class Tally:
 
 
 __all__ = ["VoteOutcome", "VoteMethod", "ParticipantRole", "Threshold", "MeetingRule", "QuorumStatus",
-           "VoteResult", "Slot", "Warning", "Tally", "parse_ratio", "load_rules", "quorum_status", "decide",
+           "VoteResult", "Slot", "ScheduleWarning", "Tally", "parse_ratio", "load_rules", "quorum_status", "decide",
            "conflicts", "overlaps", "day_warning", "notice_warnings", "check_schedule", "publication_until",
            "holiday_name"]

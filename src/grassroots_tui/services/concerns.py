@@ -11,12 +11,20 @@ from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import (
-    Action, Channel, ConcernKind, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
+    Action,
+    Channel,
+    ConcernKind,
+    Nature,
+    Outcome,
+    Satisfaction,
+    Status,
+    Supervision,
+    Urgency,
 )
 from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
-from grassroots_tui.domain.reference import format_reference, normalise_reference
 from grassroots_tui.domain.privacy import mask_phone
+from grassroots_tui.domain.reference import format_reference, normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc, normalise_phone
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit

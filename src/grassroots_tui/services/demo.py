@@ -21,7 +21,15 @@ from sqlmodel import select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import (
-    RUNNING_STATUSES, Action, Channel, Nature, Outcome, Satisfaction, Status, Supervision, Urgency,
+    RUNNING_STATUSES,
+    Action,
+    Channel,
+    Nature,
+    Outcome,
+    Satisfaction,
+    Status,
+    Supervision,
+    Urgency,
 )
 from grassroots_tui.domain.deadlines import compute_deadlines
 from grassroots_tui.domain.errors import DomainError
@@ -30,8 +38,18 @@ from grassroots_tui.domain.reference import format_reference
 from grassroots_tui.domain.validation import id_check_char
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import (
-    AgendaItem, Category, Clerk, Concern, ConcernEvent, Meeting, MeetingParticipant, Resident, ResidentTag,
-    Resolution, Setting, Vote,
+    AgendaItem,
+    Category,
+    Clerk,
+    Concern,
+    ConcernEvent,
+    Meeting,
+    MeetingParticipant,
+    Resident,
+    ResidentTag,
+    Resolution,
+    Setting,
+    Vote,
 )
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

@@ -18,7 +18,7 @@ from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Status, Urgency
 from grassroots_tui.domain.errors import DomainError, NotFound
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc, parse_address, parse_address_shorthand
-from grassroots_tui.services.concerns import ConcernDraft, ConcernView, get_concern, log_concern, snapshot_of, apply_change
+from grassroots_tui.services.concerns import ConcernDraft, ConcernView, apply_change, get_concern, log_concern, snapshot_of
 from grassroots_tui.services.residents import ResidentDraft, insert_resident, prepare_resident
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Resident, Unit

@@ -37,8 +37,8 @@ from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import RUNNING_STATUSES, Action, Channel, Status, Supervision
 from grassroots_tui.domain.deadlines import DeadlineState, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
-from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.privacy import mask_phone
+from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, Grid, Resident, Unit
 

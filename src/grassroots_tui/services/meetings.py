@@ -25,14 +25,34 @@ from grassroots_tui.domain.codes import parse as parse_code
 from grassroots_tui.domain.deadlines import END_OF_DAY
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.meetings import (
-    MeetingRule, ParticipantRole, QuorumStatus, Slot, VoteMethod, VoteOutcome, Warning, check_schedule, decide,
-    load_rules, publication_until, quorum_status,
+    MeetingRule,
+    ParticipantRole,
+    QuorumStatus,
+    ScheduleWarning,
+    Slot,
+    VoteMethod,
+    VoteOutcome,
+    check_schedule,
+    decide,
+    load_rules,
+    publication_until,
+    quorum_status,
 )
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import (
-    ActionItem, AgendaItem, Category, Clerk, Concern, Meeting, MeetingParticipant, Resident, Resolution, Unit, Vote,
+    ActionItem,
+    AgendaItem,
+    Category,
+    Clerk,
+    Concern,
+    Meeting,
+    MeetingParticipant,
+    Resident,
+    Resolution,
+    Unit,
+    Vote,
 )
 
 STATUS_LABELS = {"planned": "已安排", "held": "已召开", "cancelled": "已取消"}
@@ -225,7 +245,7 @@ def _others(session: Session, start: datetime, end: datetime, exclude: str | Non
             for m in rows if m.reference != exclude]
 
 
-def check_meeting(ws: Workspace, draft: MeetingDraft, reference: str | None = None) -> list[Warning]:
+def check_meeting(ws: Workspace, draft: MeetingDraft, reference: str | None = None) -> list[ScheduleWarning]:
     """The warnings scheduling this draft would give, without saving anything."""
     rule, _topic, start, end, notice = _check_draft(ws, draft)
     with ws.read() as s:
@@ -236,10 +256,10 @@ def check_meeting(ws: Workspace, draft: MeetingDraft, reference: str | None = No
                                  start, notice)
 
 
-def _with_calendar_notice(ws: Workspace, warnings: list[Warning], start: datetime, notice: date) -> list[Warning]:
+def _with_calendar_notice(ws: Workspace, warnings: list[ScheduleWarning], start: datetime, notice: date) -> list[ScheduleWarning]:
     """The warnings, and "2027年放假调休安排尚未载入，…" when the meeting or its notice falls in such a year."""
     message = schedule_notice(ws.settings.calendar, [notice, start.date()])
-    return warnings + [Warning("calendar", message)] if message else warnings
+    return warnings + [ScheduleWarning("calendar", message)] if message else warnings
 
 
 def schedule_meeting(ws: Workspace, actor_id: int, draft: MeetingDraft) -> Scheduled:
@@ -867,7 +887,8 @@ def as_json(value: MeetingSummary) -> dict:
 __all__ = [
     "MeetingDraft", "MeetingSummary", "MeetingDetail", "ParticipantView", "AgendaView", "ResolutionView",
     "VoteView", "ActionView", "Scheduled", "schedule_meeting", "check_meeting", "list_meetings", "upcoming_meetings",
-    "get_meeting", "count_meetings", "add_participant", "remove_participant", "set_present", "add_agenda_concern", "add_agenda_item",
+    "get_meeting", "count_meetings", "add_participant", "remove_participant", "set_present", "add_agenda_concern",
+    "add_agenda_concerns", "add_agenda_item",
     "record_minutes", "add_resolution", "record_vote", "preview_vote", "add_action_item", "complete_action_item",
     "close_the_loop", "publish_resolution", "publish_result", "meeting_rules", "rule_for", "update_status", "as_json",
 ]

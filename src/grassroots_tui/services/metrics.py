@@ -18,7 +18,14 @@ from grassroots_tui.config import load_toml
 from grassroots_tui.domain.codes import Channel, Status
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.metrics import (
-    METRIC_BY_CODE, ConcernFacts, Counts, Figures, MetricOptions, Period, figures, month_label,
+    METRIC_BY_CODE,
+    ConcernFacts,
+    Counts,
+    Figures,
+    MetricOptions,
+    Period,
+    figures,
+    month_label,
 )
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.types import to_db

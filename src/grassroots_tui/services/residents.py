@@ -27,11 +27,24 @@ from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.pinyin import full_pinyin, initials, sort_key
 from grassroots_tui.domain.privacy import Disclosure, mask_id, mask_phone, sensitive_only
 from grassroots_tui.domain.validation import (
-    ID_TYPES, check_name, check_other_document, check_text, id_check_char, nfkc, normalise_phone, parse_address,
-    parse_address_shorthand, parse_id_number,
+    ID_TYPES,
+    check_name,
+    check_other_document,
+    check_text,
+    id_check_char,
+    nfkc,
+    normalise_phone,
+    parse_address,
+    parse_address_shorthand,
+    parse_id_number,
 )
 from grassroots_tui.io.residents_import import (
-    LABELS, ImportReport, RowError, address_of, match_headers, read_table,
+    LABELS,
+    ImportReport,
+    RowError,
+    address_of,
+    match_headers,
+    read_table,
 )
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import AuditLog, Category, Concern, Grid, Household, Resident, ResidentTag

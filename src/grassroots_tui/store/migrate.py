@@ -11,7 +11,6 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
