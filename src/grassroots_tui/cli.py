@@ -156,6 +156,8 @@ def _run(fn):  # noqa: ANN001, ANN202
         return fn()
     except DomainError as exc:
         _fail(exc.message)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): main() ends quietly, no message
     except (ValueError, OSError) as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -559,4 +561,16 @@ def main() -> None:
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    app(prog_name="grassroots")
+    try:
+        try:
+            app(prog_name="grassroots")
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `grassroots meeting show REF | head -1`: the reader closed the pipe. The documented way
+        # (Python's signal module notes): point stdout at devnull so the final flush is quiet, exit 1.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
