@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 TZ = ZoneInfo("Asia/Shanghai")
+# The command line's "now" in every test (GRASSROOTS_NOW): the suite reads the same on any day,
+# at any hour and in any machine time zone. 09:00 on 2 December 2026 in the committee's zone.
+CLI_NOW = datetime(2026, 12, 2, 9, 0, tzinfo=TZ)
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +21,7 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRASSROOTS_CONFIG_DIR", str(tmp_path / "userconfig"))
     monkeypatch.delenv("GRASSROOTS_DB", raising=False)
     monkeypatch.delenv("GRASSROOTS_TZ", raising=False)
+    monkeypatch.setenv("GRASSROOTS_NOW", CLI_NOW.isoformat())
 
 
 class Clock:

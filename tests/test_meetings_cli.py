@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import vobject
 from typer.testing import CliRunner
@@ -43,9 +41,9 @@ def test_add_json_contract_and_conflict_warning(db_path: Path) -> None:
 
 def test_relative_start_and_errors_in_one_chinese_line(db_path: Path) -> None:
     out = run_json(db_path, "meeting", "add", "--type", "committee", "--topic", "月度两委会", "--start", "明天 9:00")
-    # "明天" is tomorrow in the committee's zone (Asia/Shanghai), not the machine's.
-    tomorrow = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)).date().isoformat()
-    assert out["start"].startswith(tomorrow + "T09:00")
+    # "明天" is tomorrow in the committee's zone (Asia/Shanghai), not the machine's: the CLI's
+    # clock (conftest's GRASSROOTS_NOW) reads 2026-12-02 09:00 there, 2026-12-02 01:00 UTC.
+    assert out["start"] == "2026-12-03T09:00:00+08:00"
     bad = run(db_path, "meeting", "add", "--type", "consultation", "--topic", "x", "--start", "2030-02-30 10:00",
               ok=False)
     assert bad.exit_code == 1 and "日期不存在" in bad.output and "Traceback" not in bad.output

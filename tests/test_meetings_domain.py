@@ -49,7 +49,8 @@ def at(y: int, m: int, d: int, hh: int = 14, mm: int = 30) -> datetime:
     ("周三 14:30", at(2026, 12, 2)),
     ("下周一 9点", at(2026, 12, 7, 9, 0)),
     ("01-05 09:00", at(2027, 1, 5, 9, 0)),  # January typed at the end of November: next year
-    ("11-20 09:00", at(2026, 11, 20, 9, 0)),  # ten days ago: this year (recording a past meeting)
+    ("11-20 09:00", at(2027, 11, 20, 9, 0)),  # a meeting is the next such day: ten days ago is next year
+    ("11-30 09:00", at(2026, 11, 30, 9, 0)),  # today counts as the next one, even an hour ago
 ])
 def test_typed_date_times(typed: str, expected: datetime) -> None:
     assert parse_datetime(typed, NOW) == expected

@@ -73,11 +73,48 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+NOW_ENV = "GRASSROOTS_NOW"
+
+
+def _clock():  # noqa: ANN202
+    """The CLI's clock: None (the real time) unless GRASSROOTS_NOW fixes "now".
+
+    GRASSROOTS_NOW=2026-12-02T09:00 (ISO 8601; without an offset it is the committee's time)
+    is a testing and backdating aid: every command then reads that instant as now, for the
+    workspace's clock (reference years, deadlines, overdue) and for typed dates alike.
+    """
+    import os
+
+    text = os.environ.get(NOW_ENV, "").strip()
+    if not text:
+        return None
+    from grassroots_tui.config import Settings
+
+    tz = Settings().tz
+    try:
+        fixed = datetime.fromisoformat(text)
+    except ValueError:
+        from grassroots_tui.domain.errors import DomainError
+
+        raise DomainError(f"环境变量 {NOW_ENV} 的值“{text}”不是 ISO 8601 时间，应写成 2026-12-02T09:00:00+08:00。",
+                          "now") from None
+    fixed = fixed.replace(tzinfo=tz) if fixed.tzinfo is None else fixed.astimezone(tz)
+    return lambda: fixed
+
+
+def _now() -> datetime:
+    """Now in the committee's time zone (GRASSROOTS_NOW when set)."""
+    from grassroots_tui.config import Settings
+
+    clock = _clock()
+    return clock() if clock is not None else datetime.now(Settings().tz)
+
+
 def _workspace(db: Path | None):  # noqa: ANN202
     from grassroots_tui.config import resolve_db_path
     from grassroots_tui.services.workspace import Workspace
 
-    return Workspace.open(resolve_db_path(db or STATE.db))
+    return Workspace.open(resolve_db_path(db or STATE.db), clock=_clock())
 
 
 def _clerk(ws, name: str | None):  # noqa: ANN001, ANN202
@@ -119,6 +156,8 @@ def _run(fn):  # noqa: ANN001, ANN202
         return fn()
     except DomainError as exc:
         _fail(exc.message)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): main() ends quietly, no message
     except (ValueError, OSError) as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -138,22 +177,20 @@ def _parse_when(text: str | None, field: str) -> datetime | None:
     """A typed time (`2026-09-30 10:00`, `09-30 10:00`, `昨天 16:30`; a date alone is 00:00)."""
     from datetime import time
 
-    from grassroots_tui.config import Settings
     from grassroots_tui.domain.dates import parse_datetime
 
     if not text:
         return None
-    return parse_datetime(text, datetime.now(Settings().tz), field, default_time=time(0), what="时间")
+    return parse_datetime(text, _now(), field, default_time=time(0), what="时间", direction="near")
 
 
 def _parse_day(text: str | None, field: str) -> date | None:
     """A typed day (`2026-10-20`, `10-20`, `明天`)."""
-    from grassroots_tui.config import Settings
     from grassroots_tui.domain.dates import parse_date
 
     if not text:
         return None
-    return parse_date(text, datetime.now(Settings().tz).date(), field)
+    return parse_date(text, _now().date(), field)
 
 
 # ------------------------------------------------------------------ root
@@ -524,4 +561,16 @@ def main() -> None:
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    app(prog_name="grassroots")
+    try:
+        try:
+            app(prog_name="grassroots")
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `grassroots meeting show REF | head -1`: the reader closed the pipe. The documented way
+        # (Python's signal module notes): point stdout at devnull so the final flush is quiet, exit 1.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

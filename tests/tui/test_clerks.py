@@ -79,6 +79,17 @@ async def test_esc_in_the_picker_keeps_the_clerk(known_path: Path, make_app) -> 
     assert remembered(known_path) == "值班工作人员"
 
 
+def _highlighted_command(app) -> str:  # noqa: ANN001
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or found.first().highlighted is None:
+        return ""
+    option = found.first().get_option_at_index(found.first().highlighted)
+    prompt = option.prompt
+    return getattr(prompt, "plain", str(prompt))
+
+
 async def test_switch_clerk_from_the_command_palette(known_path: Path, make_app) -> None:  # noqa: ANN001
     app = make_app(known_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -86,7 +97,8 @@ async def test_switch_clerk_from_the_command_palette(known_path: Path, make_app)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: app.screen.id == "--command-palette")
         await pilot.press("q", "h")  # 切换工作人员, by pinyin initials
-        await pilot.pause(0.3)  # the palette searches in the background
+        # The palette searches in the background: wait until the command is the highlighted one.
+        await wait_for(pilot, lambda: "切换工作人员" in _highlighted_command(app))
         await pilot.press("enter")
         await choose(pilot, app, "王建国")
         assert app.clerk_name == "王建国"

@@ -96,24 +96,30 @@ def test_fit_pads_and_crops_in_cells() -> None:
 
 
 async def test_reload_keeps_the_old_rows_on_screen_until_fresh_ones_land() -> None:
-    import time
+    import threading
 
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(PagedTable)
         await wait_for(pilot, lambda: table.is_idle and "SQ-000000" in screen_text(app))
         slow = app.fetch
+        started, release = threading.Event(), threading.Event()
 
         def fetch(offset: int, limit: int) -> list[dict]:
-            time.sleep(0.3)
+            started.set()
+            release.wait(60)  # the query is "slow" until the test lets it finish: no timing involved
             return slow(offset, limit)
 
         table.fetch = fetch
         table.reload(keep_cursor=True)
-        await pilot.pause(0.1)
-        assert not table.is_idle
-        assert "SQ-000000" in screen_text(app) and "读取中" not in screen_text(app)
-        assert table.current_row is None  # stale rows are shown, never handed out
+        await wait_for(pilot, started.is_set)
+        await pilot.pause()
+        try:
+            assert not table.is_idle
+            assert "SQ-000000" in screen_text(app) and "读取中" not in screen_text(app)
+            assert table.current_row is None  # stale rows are shown, never handed out
+        finally:
+            release.set()
         await wait_for(pilot, lambda: table.is_idle and table.current_row is not None)
 
 

@@ -110,9 +110,9 @@ async def test_any_range_with_full_width_digits_and_errors_beside_the_field(know
         await pilot.press(*"２０２６-09-29")
         await pilot.press("enter")
         form.query_one("#range-to").value = ""
-        await pilot.press(*"2026-9-3")  # not a date
+        await pilot.press(*"2026-09-3x")  # not a date
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "无法识别的日期" in screen_text(app))
+        await wait_for(pilot, lambda: "无法识别的结束日期" in screen_text(app))
         assert isinstance(app.screen, RangeForm)
         form.query_one("#range-to").value = "2026-10-08"
         before = screen.loads

@@ -12,20 +12,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from grassroots_tui.cli import STATE, ClerkOpt, DbOpt, JsonOpt, _clerk, _parse_day, _print_json, _run, _workspace, app, say
+from grassroots_tui.cli import STATE, ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app, say
 from grassroots_tui.commands._output import ForceOpt
 
 export_app = typer.Typer(help="导出诉求台账（默认脱敏）", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-FromOpt = Annotated[Optional[str], typer.Option("--from", help="开始日期 YYYY-MM-DD（含）")]
-ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（含）")]
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="开始日期 YYYY-MM-DD（含；只写 10-01 为最近一个已到的 10月1日）")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（含；只写月日同上）")]
 
 
 def _period(ws, start: str | None, end: str | None):  # noqa: ANN001, ANN202
     from grassroots_tui.services.metrics import parse_period
 
-    return parse_period(_parse_day(start, "from"), _parse_day(end, "to"), ws.now().date())
+    from grassroots_tui.domain.dates import parse_period_days
+
+    today = ws.now().date()
+    return parse_period(*parse_period_days(start, end, today), today)
 
 
 @app.command()

@@ -3,7 +3,11 @@
 Accepted (full-width digits and punctuation are fine, NFKC first):
 
 - `2026-12-03 14:30`, `2026/12/03 14:30`, `2026.12.03 14:30`, `2026年12月3日 14:30`
-- `12-03 14:30`, `12月3日 14:30` — this year; a day more than 60 days back means next year
+- `12-03 14:30`, `12月3日 14:30` — a month-day without a year, read by `direction`:
+  "future" (a meeting's start, `parse_datetime`'s default) the next such day, today included;
+  "past" (a report or export period) the most recent such day not in the future;
+  "near" (`parse_date`'s default: a deadline, a notice date) this year, unless that is more
+  than 60 days back, then next year
 - `今天 14:30`, `明天 14:30`, `后天 9:00`, `大后天 9:00`, `昨天 16:00`
 - `周三 14:30`, `星期三 14:30` (the coming one, today included), `下周三 14:30`
 - times as `14:30`, `1430`, `14点`, `14点30`, `14点半`, `下午2点`, `下午2:30`
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Literal
 
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.validation import nfkc
@@ -60,7 +65,40 @@ def _make_date(year: int, month: int, day: int, original: str, field: str | None
         raise DomainError(f"日期不存在：{year}年{month}月{day}日。", field) from None
 
 
-def _read_date(part: str, today: date, original: str, field: str | None) -> date | None:
+Direction = Literal["past", "future", "near"]
+
+
+def _month_day(month: int, day: int, today: date, direction: Direction, original: str,
+               field: str | None) -> date:
+    """A month-day without a year, placed in the year `direction` asks for (02-29: a leap year)."""
+    if (month, day) != (2, 29):
+        _make_date(today.year, month, day, original, field)  # a month or day that never exists
+    step = -1 if direction == "past" else 1
+    year = today.year
+    if direction == "near":
+        candidate = _in_year_or_next_leap(year, month, day, step)
+        if (today - candidate).days > ROLL_BACK_DAYS:
+            candidate = _in_year_or_next_leap(candidate.year + 1, month, day, step)
+        return candidate
+    candidate = _in_year_or_next_leap(year, month, day, step)
+    if direction == "past" and candidate > today:
+        candidate = _in_year_or_next_leap(year - 1, month, day, step)
+    elif direction == "future" and candidate < today:
+        candidate = _in_year_or_next_leap(year + 1, month, day, step)
+    return candidate
+
+
+def _in_year_or_next_leap(year: int, month: int, day: int, step: int) -> date:
+    """`month-day` in `year`; 02-29 in a common year moves by `step` to the nearest leap year."""
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            year += step
+
+
+def _read_date(part: str, today: date, original: str, field: str | None,
+               direction: Direction = "near") -> date | None:
     if part in _RELATIVE:
         return today + timedelta(days=_RELATIVE[part])
     m = _FULL.match(part) or _COMPACT.match(part)
@@ -68,19 +106,7 @@ def _read_date(part: str, today: date, original: str, field: str | None) -> date
         return _make_date(int(m[1]), int(m[2]), int(m[3]), original, field)
     m = _SHORT.match(part)
     if m:
-        month, day = int(m[1]), int(m[2])
-        result = _make_date(today.year, month, day, original, field) if not (month == 2 and day == 29) else None
-        if result is None:  # 02-29: this year if it exists, else the next leap year
-            year = today.year
-            while True:
-                try:
-                    result = date(year, 2, 29)
-                    break
-                except ValueError:
-                    year += 1
-        if (today - result).days > ROLL_BACK_DAYS:
-            result = _make_date(result.year + 1, month, day, original, field)
-        return result
+        return _month_day(int(m[1]), int(m[2]), today, direction, original, field)
     m = _WEEK.match(part)
     if m:
         target = _WEEKDAY[m[2]]
@@ -132,15 +158,16 @@ def _split(raw: str) -> tuple[str, str]:
 
 
 def parse_datetime(text: str | None, now: datetime, field: str | None = "start",
-                   *, default_time: time | None = None, what: str = "时间") -> datetime:
-    """A typed date and time, in `now`'s time zone."""
+                   *, default_time: time | None = None, what: str = "时间",
+                   direction: Direction = "future") -> datetime:
+    """A typed date and time, in `now`'s time zone; a month-day alone is read by `direction`."""
     raw = _clean(text)
     if not raw:
         raise DomainError(f"请填写{what}，{HINT}。", field)
     today = now.date()
     tz: tzinfo | None = now.tzinfo
     date_part, time_part = _split(raw)
-    day = _read_date(date_part, today, raw, field)
+    day = _read_date(date_part, today, raw, field, direction)
     if day is None:
         # A time alone means today; a date alone takes the default time.
         only_time = _read_time(raw, raw, field)
@@ -157,15 +184,32 @@ def parse_datetime(text: str | None, now: datetime, field: str | None = "start",
     return datetime.combine(day, clock, tzinfo=tz)
 
 
-def parse_date(text: str | None, today: date, field: str | None = "date", *, what: str = "日期") -> date:
-    """A typed day: `2026-12-03`, `12-03`, `明天`, `周三`."""
+def parse_date(text: str | None, today: date, field: str | None = "date", *, what: str = "日期",
+               direction: Direction = "near") -> date:
+    """A typed day: `2026-12-03`, `12-03`, `明天`, `周三`; a month-day is read by `direction`."""
     raw = _clean(text)
     if not raw:
         raise DomainError(f"请填写{what}，可以写成 2026-12-03、12-03 或 明天。", field)
-    day = _read_date(raw, today, raw, field)
+    day = _read_date(raw, today, raw, field, direction)
     if day is None:
         raise DomainError(f"无法识别的{what}“{text}”，可以写成 2026-12-03、12-03 或 明天。", field)
     return day
 
 
-__all__ = ["parse_datetime", "parse_date", "describe", "weekday_label", "HINT", "WEEKDAY_NAMES"]
+def parse_period_days(start: str | None, end: str | None, today: date) -> tuple[date | None, date | None]:
+    """A report or export period as typed (`--from/--to`, F6's range form); a side left empty is None.
+
+    A month-day is the most recent such day not in the future (typed on 2 December, `10-01` is
+    this October, `12-05` last December); an end typed as a month-day that would fall before
+    the start is the first such day on or after it (`10-01` to `12-31` is this year's quarter).
+    """
+    first = parse_date(start, today, "from", what="开始日期", direction="past") if _clean(start) else None
+    last = parse_date(end, today, "to", what="结束日期", direction="past") if _clean(end) else None
+    if first is not None and last is not None and last < first:
+        later = parse_date(end, first, "to", what="结束日期", direction="future")
+        if (later.month, later.day) == (last.month, last.day):  # only the year was chosen: a month-day
+            last = later
+    return first, last
+
+
+__all__ = ["Direction", "parse_period_days", "parse_datetime", "parse_date", "describe", "weekday_label", "HINT", "WEEKDAY_NAMES"]

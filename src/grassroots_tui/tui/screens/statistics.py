@@ -478,7 +478,7 @@ class RangeForm(ModalScreen["Period | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="range-form"):
             yield Static(Text("统计区间", style="bold"))
-            yield Static(Text("开始日期（如 2026-10-01）"), classes="field-label")
+            yield Static(Text("开始日期（如 2026-10-01，或只写 10-01）"), classes="field-label")
             yield Input(self.period.start.isoformat(), id="range-from")
             yield Static(Text(""), id="range-from-error", classes="field-error")
             yield Static(Text("结束日期（含当天）"), classes="field-label")
@@ -497,30 +497,29 @@ class RangeForm(ModalScreen["Period | None"]):
         else:
             self.action_apply()
 
-    def _day(self, field: str) -> date | None:
-        from grassroots_tui.domain.validation import nfkc
-
-        raw = nfkc(self.query_one(f"#range-{field}", Input).value).replace("/", "-").replace(".", "-")
-        error = self.query_one(f"#range-{field}-error", Static)
-        try:
-            value = date.fromisoformat(raw)
-        except ValueError:
-            error.update(Text(printable(f"无法识别的日期“{raw}”，请写成 YYYY-MM-DD，如 2026-10-01。")))
-            return None
-        error.update(Text(""))
-        return value
+    def _today(self) -> date:
+        ws = getattr(self.app, "ws", None)
+        return ws.now().date() if ws is not None else self.period.end
 
     def action_apply(self) -> None:
+        """Both dates through the one parser (`10-01` = the most recent 1 October); errors beside the field."""
+        from grassroots_tui.domain.dates import parse_period_days
         from grassroots_tui.domain.errors import DomainError
         from grassroots_tui.domain.metrics import Period
 
-        start, end = self._day("from"), self._day("to")
-        if start is None or end is None:
-            return
+        for field in ("from", "to"):
+            self.query_one(f"#range-{field}-error", Static).update(Text(""))
+        raw = {field: self.query_one(f"#range-{field}", Input).value for field in ("from", "to")}
         try:
-            period = Period(start, end)
+            for field in ("from", "to"):  # both are needed here: an empty field is named, not guessed
+                if not raw[field].strip():
+                    what = "开始日期" if field == "from" else "结束日期"
+                    raise DomainError(f"请填写{what}，可以写成 2026-10-01 或 10-01。", field)
+            start, end = parse_period_days(raw["from"], raw["to"], self._today())
+            period = Period(start, end)  # type: ignore[arg-type]
         except DomainError as exc:
-            self.query_one("#range-to-error", Static).update(Text(printable(exc.message)))
+            target = exc.field if exc.field in ("from", "to") else "to"
+            self.query_one(f"#range-{target}-error", Static).update(Text(printable(exc.message)))
             return
         self.dismiss(period)
 
