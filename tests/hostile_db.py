@@ -70,8 +70,16 @@ def build(path: Path, clock: FixedClock | None = None) -> dict[str, str]:
     from grassroots_tui.services.clerks import current_clerk
     from grassroots_tui.services.concerns import ConcernDraft, act, log_concern
     from grassroots_tui.services.meetings import (
-        MeetingDraft, add_action_item, add_agenda_concern, add_agenda_item, add_participant, add_resolution,
-        record_minutes, record_vote, schedule_meeting, set_present,
+        MeetingDraft,
+        add_action_item,
+        add_agenda_concern,
+        add_agenda_item,
+        add_participant,
+        add_resolution,
+        record_minutes,
+        record_vote,
+        schedule_meeting,
+        set_present,
     )
     from grassroots_tui.services.residents import ResidentDraft, add_resident
     from grassroots_tui.services.workspace import Workspace

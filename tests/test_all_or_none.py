@@ -58,14 +58,13 @@ def test_agenda_with_one_missing_concern_adds_none(db_path: Path) -> None:
 
 
 def test_the_service_the_screens_use_is_all_or_none(ws, clerk_id) -> None:  # noqa: ANN001
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     import pytest
 
     from grassroots_tui.domain.errors import DomainError
-    from grassroots_tui.services.meetings import (MeetingDraft, add_participant, get_meeting, schedule_meeting,
-                                                  set_present)
-
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from grassroots_tui.services.meetings import MeetingDraft, add_participant, get_meeting, schedule_meeting, set_present
 
     start = datetime(2030, 12, 3, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     ref = schedule_meeting(ws, clerk_id, MeetingDraft(type="consultation", topic="议题", start=start)).meeting.reference

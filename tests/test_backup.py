@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +15,11 @@ from typer.testing import CliRunner
 
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.services.backup import (
-    auto_backup, backup_database, check_database, restore_database, rotate,
+    auto_backup,
+    backup_database,
+    check_database,
+    restore_database,
+    rotate,
 )
 from grassroots_tui.services.concerns import ConcernDraft, log_concern
 from hand_db import TZ, at

@@ -11,7 +11,12 @@ from grassroots_tui.config import Settings
 from grassroots_tui.domain.calendar import WorkCalendar
 from grassroots_tui.domain.codes import Status, Urgency
 from grassroots_tui.domain.deadlines import (
-    DeadlineState, DueSoonRule, active_deadline, compute_deadlines, deadline_state, due_soon_from,
+    DeadlineState,
+    DueSoonRule,
+    active_deadline,
+    compute_deadlines,
+    deadline_state,
+    due_soon_from,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")

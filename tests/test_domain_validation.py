@@ -12,7 +12,9 @@ from grassroots_tui.domain.codes import Action, Channel, Satisfaction, parse
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import (
-    normalise_phone, parse_address, parse_id_number,
+    normalise_phone,
+    parse_address,
+    parse_id_number,
 )
 
 VALID_ID = "11010519491231002X"

@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -17,8 +16,8 @@ from typer.testing import CliRunner
 from grassroots_tui.domain.metrics import Period
 from grassroots_tui.domain.privacy import mask_text
 from grassroots_tui.io.export_common import COLUMNS
-from grassroots_tui.services.exports import export_concerns
 from grassroots_tui.services.concerns import ConcernDraft, log_concern
+from grassroots_tui.services.exports import export_concerns
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import AuditLog
 from hand_db import at, build_hand_db

@@ -6,15 +6,15 @@ import csv
 import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlmodel import func, select
 
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.io.residents_import import match_headers, write_template
-from grassroots_tui.services.residents import import_residents
-from grassroots_tui.services.residents import ResidentDraft, add_resident, search_residents
-from grassroots_tui.store.models import AuditLog, Resident, ResidentTag
+from grassroots_tui.services.residents import ResidentDraft, add_resident, import_residents, search_residents
+from grassroots_tui.store.models import AuditLog, Resident
 
 
 def _count(ws) -> int:  # noqa: ANN001

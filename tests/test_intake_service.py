@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.services.concerns import get_concern
 from grassroots_tui.services.intake import (
-    IntakeDraft, filter_categories, find_repeats, list_categories, list_units, save_intake,
+    IntakeDraft,
+    filter_categories,
+    find_repeats,
+    list_categories,
+    list_units,
+    save_intake,
 )
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import Concern, ConcernEvent, Resident

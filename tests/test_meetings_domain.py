@@ -15,8 +15,17 @@ from grassroots_tui.domain.calendar import WorkCalendar
 from grassroots_tui.domain.dates import describe, parse_date, parse_datetime
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.meetings import (
-    MeetingRule, Slot, Threshold, VoteOutcome, check_schedule, conflicts, decide, load_rules, parse_ratio,
-    publication_until, quorum_status,
+    MeetingRule,
+    Slot,
+    Threshold,
+    VoteOutcome,
+    check_schedule,
+    conflicts,
+    decide,
+    load_rules,
+    parse_ratio,
+    publication_until,
+    quorum_status,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")

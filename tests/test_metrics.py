@@ -13,7 +13,12 @@ from typer.testing import CliRunner
 from grassroots_tui.domain.metrics import MetricOptions, Period, figures, tally
 from grassroots_tui.services.concerns import get_concern
 from grassroots_tui.services.metrics import (
-    breakdown, concern_facts, concerns_behind, count_behind, period_figures, trend,
+    breakdown,
+    concern_facts,
+    concerns_behind,
+    count_behind,
+    period_figures,
+    trend,
 )
 from hand_db import at, build_hand_db
 

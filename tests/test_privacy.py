@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grassroots_tui.domain.privacy import (
-    Disclosure, is_sensitive_tag, mask_id, mask_name, mask_phone, mask_text, visible_tags,
+    Disclosure,
+    is_sensitive_tag,
+    mask_id,
+    mask_name,
+    mask_phone,
+    mask_text,
+    visible_tags,
 )
 from grassroots_tui.domain.validation import id_check_char
 

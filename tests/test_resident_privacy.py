@@ -11,7 +11,12 @@ from typer.testing import CliRunner
 from grassroots_tui.cli import app
 from grassroots_tui.domain.validation import id_check_char
 from grassroots_tui.services.residents import (
-    ResidentDraft, add_resident, lookup_residents, resident_detail, search_residents, update_resident,
+    ResidentDraft,
+    add_resident,
+    lookup_residents,
+    resident_detail,
+    search_residents,
+    update_resident,
 )
 from grassroots_tui.store.models import AuditLog
 

@@ -4,14 +4,21 @@ masking by default and an audited reveal, pinyin order."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from grassroots_tui.domain.errors import DomainError, StaleVersion
 from grassroots_tui.services.intake import IntakeDraft, save_intake
 from grassroots_tui.services.residents import (
-    ResidentDraft, add_resident, count_residents, prepare_resident, resident_detail, reveal_resident,
-    search_residents, update_resident,
+    ResidentDraft,
+    add_resident,
+    count_residents,
+    prepare_resident,
+    resident_detail,
+    reveal_resident,
+    search_residents,
+    update_resident,
 )
 from grassroots_tui.store.models import AuditLog, Resident
 

@@ -14,8 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
-import time
 from datetime import datetime
 from pathlib import Path
 

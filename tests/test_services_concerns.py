@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +16,6 @@ from grassroots_tui.domain.pipeline import Request
 from grassroots_tui.services.concerns import ConcernDraft, ConcernFilter, act, get_concern, list_concerns, log_concern
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import ConcernEvent
-
-from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
 

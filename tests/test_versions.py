@@ -15,8 +15,14 @@ START = datetime(2030, 12, 3, 14, 30, tzinfo=TZ)
 
 
 def meeting_with_item(ws, clerk_id) -> str:  # noqa: ANN001
-    from grassroots_tui.services.meetings import (MeetingDraft, add_agenda_item, add_participant, add_resolution,
-                                                  schedule_meeting, set_present)
+    from grassroots_tui.services.meetings import (
+        MeetingDraft,
+        add_agenda_item,
+        add_participant,
+        add_resolution,
+        schedule_meeting,
+        set_present,
+    )
 
     ref = schedule_meeting(ws, clerk_id, MeetingDraft(type="consultation", topic="楼道堆物", start=START)
                            ).meeting.reference

@@ -118,9 +118,9 @@ def _workspace(db: Path | None):  # noqa: ANN202
 
 
 def _clerk(ws, name: str | None):  # noqa: ANN001, ANN202
-    from grassroots_tui.services.clerks import current_clerk
-
     import os
+
+    from grassroots_tui.services.clerks import current_clerk
 
     return current_clerk(ws, name or STATE.clerk or os.environ.get("GRASSROOTS_CLERK"))
 
@@ -410,7 +410,8 @@ def concern_add(
     resident_phone: Annotated[Optional[str], typer.Option("--resident-phone", help="已登记居民的手机号")] = None,
     channel: Annotated[str, typer.Option("--channel", help="来源：walk_in/phone/grid_patrol/hotline/…")] = "walk_in",
     nature: Annotated[str, typer.Option("--nature", help="性质：inquiry/help/complaint/report/suggestion/praise")] = "help",
-    urgency: Annotated[Optional[str], typer.Option("--urgency", help="emergency|utilities|ordinary|complex（默认随分类）")] = None,
+    urgency: Annotated[Optional[str],
+                       typer.Option("--urgency", help="emergency|utilities|ordinary|complex（默认随分类）")] = None,
     received: Annotated[Optional[str], typer.Option("--received", help="受理时间 YYYY-MM-DD HH:MM（默认现在）")] = None,
     address: Annotated[str, typer.Option("--address", help="地点，楼-单元-室（默认居民住址）")] = "",
     repeat_of: Annotated[Optional[str], typer.Option("--repeat-of", help="重复诉求：原诉求编号")] = None,

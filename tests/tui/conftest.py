@@ -7,9 +7,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 import known_db
+import pytest
 
 
 @pytest.fixture(autouse=True)

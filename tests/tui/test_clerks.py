@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import screen_text, wait_for
 from known_db import FixedClock
 from textual.widgets import OptionList
 
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.screens.clerk_picker import ClerkPicker
 from grassroots_tui.tui.screens.dashboard import DashboardScreen
 

@@ -6,9 +6,9 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from conftest import screen_text, wait_for
 from known_db import EXPECTED, MARKUP_SUMMARY, NOW, FixedClock
 
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.screens.dashboard import TILES, DashboardScreen
 from grassroots_tui.tui.widgets.count_tile import CountTile
 

@@ -23,6 +23,7 @@ async def _open_intake(app, pilot, key: str | None = None):  # noqa: ANN001, ANN
 
 def _add_resident(path, **kw):  # noqa: ANN001, ANN003, ANN202
     import known_db
+
     from grassroots_tui.services.clerks import current_clerk
     from grassroots_tui.services.residents import ResidentDraft, add_resident
     from grassroots_tui.services.workspace import Workspace

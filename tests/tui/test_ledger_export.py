@@ -7,14 +7,14 @@ import io
 import json
 from pathlib import Path
 
-from conftest import screen_text, wait_for
 from known_db import FixedClock, at
 from sqlmodel import select
+from test_ledger_screens import open_ledger
 from textual.widgets import Input
 
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.screens.confirm import ReplaceFileDialog
 from grassroots_tui.tui.screens.export_form import ExportForm
-from test_ledger_screens import open_ledger
 
 FORMULA = '=HYPERLINK("http://x.example","点我")请回电13812345678'
 

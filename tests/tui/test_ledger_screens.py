@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import screen_text, wait_for
 from known_db import TZ
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.screens.board import BoardScreen
 from grassroots_tui.tui.screens.concern_action import ActionMenu, ConcernActionForm
 from grassroots_tui.tui.screens.concern_detail import ConcernDetailScreen

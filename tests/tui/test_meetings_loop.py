@@ -104,9 +104,13 @@ async def vote(pilot, app, counts: str):  # noqa: ANN001, ANN201
 async def test_the_whole_loop_by_keyboard(tmp_path: Path, make_app) -> None:  # noqa: ANN001
     from grassroots_tui.tui.app import GrassrootsApp
     from grassroots_tui.tui.screens.meeting_checkin import CheckInScreen
-    from grassroots_tui.tui.screens.meeting_detail import MeetingScreen
     from grassroots_tui.tui.screens.meeting_forms import (
-        ActionItemForm, CompleteActionForm, ConcernPicker, FollowupForm, ResolutionForm, VoteForm,
+        ActionItemForm,
+        CompleteActionForm,
+        ConcernPicker,
+        FollowupForm,
+        ResolutionForm,
+        VoteForm,
     )
     from grassroots_tui.tui.screens.meetings import MeetingsScreen
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from conftest import screen_text, wait_for
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -65,7 +66,8 @@ async def test_warnings_while_typing_conflict_and_a_holiday(meetings_app) -> Non
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(app.screen, NewMeetingForm))
     form = app.screen
-    await pilot.press(*"停车", "tab", "tab", *"２０２６-０９-３０ １５:００")  # full-width digits (Pilot drops full-width punctuation keys)
+    # Full-width digits (Pilot drops full-width punctuation keys).
+    await pilot.press(*"停车", "tab", "tab", *"２０２６-０９-３０ １５:００")
     preview = form.query_one("#start", DateField).query_one(".date-preview")
     assert str(preview.render()) == "2026年9月30日 星期三 15:00"
     await pilot.press("enter", "enter", *"议事厅")

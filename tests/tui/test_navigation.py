@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import screen_text, wait_for
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable
 
-from textual.screen import Screen
-
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.app import GrassrootsApp
 from grassroots_tui.tui.screens.clerk_picker import ClerkPicker
 from grassroots_tui.tui.screens.dashboard import DashboardScreen

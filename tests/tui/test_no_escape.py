@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import screen_text, wait_for
 
 import hostile_db
+from conftest import screen_text, wait_for
 from hostile_db import ESC_PICTURE, RAW
 
 # The app's own escape codes: CSI sequences (cursor moves, colours, synchronised output) and the
@@ -196,7 +196,6 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         intake = app.screen
         from grassroots_tui.services.residents import get_resident
-
         from grassroots_tui.tui.widgets.resident_lookup import ResidentLookup
 
         lookup = intake.query_one("#resident", ResidentLookup)
@@ -233,7 +232,12 @@ async def test_no_screen_sends_a_residents_escape_sequences(hostile_path, termin
         from grassroots_tui.services.meetings import get_meeting
         from grassroots_tui.tui.screens.clerk_picker import ClerkPicker
         from grassroots_tui.tui.screens.meeting_forms import (
-            ActionItemForm, CompleteActionForm, ConcernPicker, MinutesForm, ResolutionForm, VoteForm,
+            ActionItemForm,
+            CompleteActionForm,
+            ConcernPicker,
+            MinutesForm,
+            ResolutionForm,
+            VoteForm,
         )
 
         m = get_meeting(app.ws, refs["meeting"])

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from conftest import screen_text, wait_for
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -11,6 +11,7 @@ NASTY_NOTE = "[red]危险[/red] [link=https://x.example]点我[/link] \x1b[31m �
 
 def _seed(path) -> None:  # noqa: ANN001
     import known_db
+
     from grassroots_tui.services.clerks import current_clerk
     from grassroots_tui.services.residents import ResidentDraft, add_resident
     from grassroots_tui.services.workspace import Workspace

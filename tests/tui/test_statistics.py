@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import screen_text, wait_for
 from known_db import MARKUP_SUMMARY
 
+from conftest import screen_text, wait_for
 from grassroots_tui.tui.screens.statistics import BehindScreen, ExportForm, RangeForm, StatisticsScreen
 
 

@@ -23,9 +23,8 @@ ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM
 
 
 def _period(ws, start: str | None, end: str | None):  # noqa: ANN001, ANN202
-    from grassroots_tui.services.metrics import parse_period
-
     from grassroots_tui.domain.dates import parse_period_days
+    from grassroots_tui.services.metrics import parse_period
 
     today = ws.now().date()
     return parse_period(*parse_period_days(start, end, today), today)

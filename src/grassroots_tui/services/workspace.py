@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from grassroots_tui.config import Settings
 from grassroots_tui.domain.errors import DomainError
-from grassroots_tui.services.errors import storage_error
 from grassroots_tui.domain.pinyin import initials
+from grassroots_tui.services.errors import storage_error
 from grassroots_tui.store import migrate
 from grassroots_tui.store.engine import make_engine, writer
 from grassroots_tui.store.models import Category, Clerk, Grid, Setting, Unit
