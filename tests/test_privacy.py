@@ -160,3 +160,8 @@ def test_a_disclosure_masks_everything_or_nothing() -> None:
     assert masked.tags(["党员", "低保"]) == ("党员",)
     assert (full.name("张三"), full.phone("13812345678"), full.text("13812345678"), full.tags(["低保"])) == \
         ("张三", "13812345678", "13812345678", ("低保",))
+
+
+def test_a_landline_after_an_opening_bracket_and_a_space_is_masked() -> None:
+    # Found by hypothesis: "（ 010-20000000" kept its number (the space hid the area code's 0).
+    assert mask_text("（ 010-20000000") == "010-****0000"

@@ -128,7 +128,7 @@ def _phone_spans(norm: str) -> Iterable[tuple[int, int, str]]:
         raw = match.raw_string
         digits = re.sub(r"\D", "", raw)
         national = str(match.number.national_number)
-        lead = raw.lstrip("（(")
+        lead = raw.lstrip("（( \t\u3000")
         if match.number.country_code != 86:
             continue
         if len(national) == 11 and re.fullmatch(r"1[3-9]\d{9}", national):
