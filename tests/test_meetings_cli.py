@@ -100,3 +100,19 @@ def test_papers_escape_user_text(db_path: Path, tmp_path: Path) -> None:
     run(db_path, "meeting", "paper", ref, "--kind", "notice", "--out", str(out))
     html = out.read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_numbers_typed_full_width_or_wrong_get_chinese_answers(db_path: Path) -> None:
+    ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "楼道堆物",
+                   "--start", "2030-12-03 14:30", "--minutes", "６０")["reference"]
+    for i in range(3):
+        run(db_path, "meeting", "invite", ref, "--name", f"代表{i}", "--role", "member")
+    run(db_path, "meeting", "resolve", ref, "--text", "物业两周内清理")
+    run(db_path, "meeting", "checkin", ref, "1", "2", "3")
+    assert run_json(db_path, "meeting", "vote", ref, "１", "--for", "３")["outcome"] == "passed"
+    bad = run(db_path, "meeting", "vote", ref, "1", "--for", "三", ok=False)
+    assert bad.exit_code == 1 and "赞成票应填整数" in bad.output
+    assert "Invalid value" not in bad.output and "Traceback" not in bad.output
+    bad = run(db_path, "meeting", "add", "--type", "consultation", "--topic", "x", "--start", "2030-12-04 10:00",
+              "--minutes", "半小时", ok=False)
+    assert bad.exit_code == 1 and "预计时长应填整数" in bad.output

@@ -26,6 +26,7 @@ import typer
 
 from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app, one_line, say
 from grassroots_tui.commands._output import ForceOpt, output_target
+from grassroots_tui.domain.validation import parse_count
 
 meeting_app = typer.Typer(help="议事协商会议", no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
@@ -86,7 +87,7 @@ def add(
     meeting_type: Annotated[str, typer.Option("--type", help="会议类型：consultation talk joint hearing residents committee")],
     topic: Annotated[str, typer.Option("--topic", help="会议议题")],
     start: Annotated[str, typer.Option("--start", help="开始时间，如 2026-12-03 14:30、12-03 14:30、明天 14:30")],
-    minutes: Annotated[int, typer.Option("--minutes", help="预计时长（分钟）")] = 90,
+    minutes: Annotated[str, typer.Option("--minutes", help="预计时长（分钟）")] = "90",
     place: Annotated[str, typer.Option("--place", help="地点")] = "",
     chair: Annotated[str, typer.Option("--chair", help="主持人")] = "",
     minute_taker: Annotated[str, typer.Option("--minute-taker", help="记录人")] = "",
@@ -104,7 +105,8 @@ def add(
         try:
             now = ws.now()
             draft = MeetingDraft(type=meeting_type, topic=topic, start=parse_datetime(start, now, "start"),
-                                 minutes=minutes, place=place, chair=chair, minute_taker=minute_taker,
+                                 minutes=parse_count(minutes, "预计时长", "minutes", minimum=1), place=place,
+                                 chair=chair, minute_taker=minute_taker,
                                  notice_date=parse_date(notice, now.date(), "notice", what="通知日期") if notice else None)
             result = schedule_meeting(ws, _clerk(ws, clerk).id, draft)
         finally:
@@ -399,10 +401,11 @@ def agenda(
     _run(go)
 
 
-def _resolution_id(ws, reference: str, number: int) -> int:  # noqa: ANN001
+def _resolution_id(ws, reference: str, number: str | int) -> int:  # noqa: ANN001
     from grassroots_tui.domain.errors import NotFound
     from grassroots_tui.services.meetings import get_meeting
 
+    number = parse_count(number, "决议序号", "resolution", minimum=1)
     for r in get_meeting(ws, reference).resolutions:
         if r.position == number:
             return r.id
@@ -413,7 +416,7 @@ def _resolution_id(ws, reference: str, number: int) -> int:  # noqa: ANN001
 def resolve(
     reference: RefArg,
     text: Annotated[str, typer.Option("--text", help="决议内容")],
-    item: Annotated[Optional[int], typer.Option("--item", help="针对第几项议题（不填：全部议题）")] = None,
+    item: Annotated[Optional[str], typer.Option("--item", help="针对第几项议题（不填：全部议题）")] = None,
     db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """记录一项决议（待表决）。"""
@@ -423,7 +426,7 @@ def resolve(
 
         ws = _workspace(db)
         try:
-            r = add_resolution(ws, reference, text, item)
+            r = add_resolution(ws, reference, text, parse_count(item, "议题序号", "item", minimum=1) if item else None)
         finally:
             ws.close()
         if as_json:
@@ -437,10 +440,10 @@ def resolve(
 @meeting_app.command("vote")
 def vote(
     reference: RefArg,
-    number: Annotated[int, typer.Argument(help="第几项决议")],
-    votes_for: Annotated[int, typer.Option("--for", help="赞成票")] = 0,
-    against: Annotated[int, typer.Option("--against", help="反对票")] = 0,
-    abstain: Annotated[int, typer.Option("--abstain", help="弃权票")] = 0,
+    number: Annotated[str, typer.Argument(help="第几项决议")],
+    votes_for: Annotated[str, typer.Option("--for", help="赞成票")] = "0",
+    against: Annotated[str, typer.Option("--against", help="反对票")] = "0",
+    abstain: Annotated[str, typer.Option("--abstain", help="弃权票")] = "0",
     method: Annotated[str, typer.Option("--method", help="hands 举手 · secret 无记名 · voice 口头")] = "hands",
     db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -451,8 +454,9 @@ def vote(
 
         ws = _workspace(db)
         try:
-            v = record_vote(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), votes_for, against,
-                            abstain, method)
+            counts = [parse_count(v, label, field) for v, label, field in
+                      ((votes_for, "赞成票", "for"), (against, "反对票", "against"), (abstain, "弃权票", "abstain"))]
+            v = record_vote(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), *counts, method)
         finally:
             ws.close()
         if as_json:
@@ -466,7 +470,7 @@ def vote(
 @meeting_app.command("action")
 def action(
     reference: RefArg,
-    number: Annotated[int, typer.Argument(help="第几项决议")],
+    number: Annotated[str, typer.Argument(help="第几项决议")],
     title: Annotated[str, typer.Option("--title", help="议定事项")],
     due: Annotated[str, typer.Option("--due", help="完成期限，如 2026-12-17")],
     unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（不填：居委会自办）")] = None,

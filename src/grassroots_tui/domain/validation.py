@@ -21,6 +21,20 @@ def nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+def parse_count(text: str | int | None, label: str, field: str, *, minimum: int = 0) -> int:
+    """A whole number the clerk typed (full-width digits welcome), or one Chinese sentence."""
+    if isinstance(text, int):
+        value = text
+    else:
+        raw = nfkc(text)
+        if not raw.isdigit():
+            raise DomainError(f"{label}应填整数（如 3），“{text}”不是整数。", field)
+        value = int(raw)
+    if value < minimum:
+        raise DomainError(f"{label}不能小于 {minimum}。", field)
+    return value
+
+
 def id_check_char(first17: str) -> str:
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
