@@ -177,3 +177,32 @@ def test_an_export_of_an_empty_period(ws, clerk_id, tmp_path) -> None:  # noqa: 
     assert wb["诉求台账"].max_row == 1
     figs = {row[1]: row for row in wb["统计指标"].iter_rows(min_row=2, values_only=True) if row and row[1]}
     assert figs["response_rate"][4] == "无数据"
+
+
+def test_open311_description_is_plain_text_within_4000_characters(ws, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
+    clock.set(2026, 10, 12, 10)
+    long_detail = "<b>楼道</b>" + "漏" * 5000
+    log_concern(ws, clerk_id, ConcernDraft(summary="<script>x</script>楼道漏水", detail=long_detail, category="0801",
+                                           received_at=at(2026, 10, 12, 9)))
+    out = tmp_path / "requests.json"
+    export_concerns(ws, "open311", out, period=OCT, actor_id=clerk_id)
+    (req,) = json.loads(out.read_text(encoding="utf-8"))
+    text = req["description"]
+    assert len(text) == 4000 and text.endswith("（以下从略）")
+    assert "<" not in text and ">" not in text and text.startswith("＜script＞x＜/script＞楼道漏水\n＜b＞楼道")
+
+
+def test_a_meeting_named_after_its_type_is_not_titled_twice(ws, clerk_id, tmp_path) -> None:  # noqa: ANN001
+    from zoneinfo import ZoneInfo
+
+    import vobject
+
+    from grassroots_tui.io.ics import write_calendar
+    from grassroots_tui.services.meetings import MeetingDraft, get_meeting, schedule_meeting
+
+    start = datetime(2030, 12, 3, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ref = schedule_meeting(ws, clerk_id, MeetingDraft(type="talk", topic="民情恳谈会：加装电梯", start=start)
+                           ).meeting.reference
+    out = tmp_path / "m.ics"
+    write_calendar(out, [get_meeting(ws, ref)])
+    assert vobject.readOne(out.read_text(encoding="utf-8")).vevent.summary.value == "民情恳谈会：加装电梯"

@@ -235,6 +235,12 @@ class Slot:
     topic: str = ""
 
 
+def meeting_title(type_label: str, topic: str) -> str:
+    """"议事协商会：停车位划线"; a topic that already names the type is not prefixed again."""
+    topic = topic.strip()
+    return topic if topic.startswith(type_label) else f"{type_label}：{topic}"
+
+
 @dataclass(frozen=True)
 class ScheduleWarning:
     kind: str  # conflict_place · conflict_chair · notice · holiday · past · notice_holiday
@@ -364,6 +370,7 @@ class Tally:
 
 
 __all__ = ["VoteOutcome", "VoteMethod", "ParticipantRole", "Threshold", "MeetingRule", "QuorumStatus",
-           "VoteResult", "Slot", "ScheduleWarning", "Tally", "parse_ratio", "load_rules", "quorum_status", "decide",
+           "VoteResult", "Slot", "ScheduleWarning", "meeting_title",
+           "Tally", "parse_ratio", "load_rules", "quorum_status", "decide",
            "conflicts", "overlaps", "day_warning", "notice_warnings", "check_schedule", "publication_until",
            "holiday_name"]

@@ -23,11 +23,23 @@ def _dt(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
+DESCRIPTION_LIMIT = 4000  # GeoReport v2: "description … may not exceed 4,000 characters"
+CUT_MARK = "（以下从略）"
+
+
+def open311_text(value: str) -> str:
+    """Plain text as GeoReport v2 asks: no HTML (angle brackets become full-width), at most 4 000 characters."""
+    value = value.replace("<", "＜").replace(">", "＞")
+    if len(value) > DESCRIPTION_LIMIT:
+        value = value[: DESCRIPTION_LIMIT - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
 def service_request(m: dict) -> dict:
     status = m["status"]
     label = Status(status).label
     note = (m.get("last_note") or "").strip()
-    description = m["summary"] + (f"\n{m['detail']}" if m.get("detail") else "")
+    description = open311_text(m["summary"] + (f"\n{m['detail']}" if m.get("detail") else ""))
     return {
         "service_request_id": m["reference"],
         "status": "closed" if status in CLOSED else "open",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event, Timezone
 
+from grassroots_tui.domain.meetings import meeting_title
 from grassroots_tui.domain.text import printable, printable_line
 
 PRODID = "-//grassroots//社区议事协商//ZH"
@@ -44,7 +45,7 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
         ev.add("dtstamp", stamp)
         ev.add("dtstart", start)
         ev.add("dtend", end)
-        ev.add("summary", printable_line(f"{m.type_label}：{m.topic}"))
+        ev.add("summary", printable_line(meeting_title(m.type_label, m.topic)))
         if m.place:
             ev.add("location", printable_line(m.place))
         lines = [f"会议编号：{m.reference}", f"类型：{m.type_label}"]

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from grassroots_tui.domain.dates import weekday_label
+from grassroots_tui.domain.meetings import meeting_title
 from grassroots_tui.domain.text import printable
 
 KINDS = {
@@ -77,7 +78,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _meta(m, committee: str) -> str:  # noqa: ANN001
-    rows = [("会议名称", f"{m.type_label}：{m.topic}"), ("会议时间", _when(m)), ("会议地点", m.place or "（待定）"),
+    rows = [("会议名称", meeting_title(m.type_label, m.topic)), ("会议时间", _when(m)), ("会议地点", m.place or "（待定）"),
             ("主 持 人", m.chair or ""), ("记 录 人", m.minute_taker or ""), ("会议编号", m.reference)]
     cells = "".join(f"<tr><td style=\"width:25mm\">{_t(k)}：</td><td>{_t(v)}</td></tr>" for k, v in rows)
     return f"<table class=\"meta\">{cells}</table>"
