@@ -270,3 +270,25 @@ def test_backup_restore_check_commands(ws, clerk_id, clock, db_path, tmp_path) -
     con.close()
     r = runner.invoke(app, ["--db", str(db_path), "check"])
     assert r.exit_code == 1 and "外键检查：1 行引用了不存在的记录" in r.output and "结论：有问题" in r.output
+
+
+def test_a_backups_name_reads_the_committees_time_not_the_machines(ws, db_path, monkeypatch) -> None:  # noqa: ANN001
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from grassroots_tui.services.backup import backup_database
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    if hasattr(time, "tzset"):
+        time.tzset()
+    try:
+        before = datetime.now(ZoneInfo("Asia/Shanghai"))
+        path = backup_database(db_path)
+        after = datetime.now(ZoneInfo("Asia/Shanghai"))
+    finally:
+        monkeypatch.delenv("TZ")
+        if hasattr(time, "tzset"):
+            time.tzset()
+    stamps = {f"{t:%Y%m%d-%H%M}" for t in (before, after)}
+    assert any(s in path.name for s in stamps), path.name

@@ -111,7 +111,12 @@ def online_copy(src_path: Path, dst_path: Path, *, check: str = "quick_check") -
 
 
 def _stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    """A file name's time, in the committee's time zone (not the machine's), like every time the clerk sees."""
+    if now is None:
+        from grassroots_tui.config import Settings
+
+        now = datetime.now(Settings().tz)
+    return now.strftime("%Y%m%d-%H%M%S")
 
 
 def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: datetime | None = None,
