@@ -184,3 +184,22 @@ def test_merge_into_itself_is_refused() -> None:
 def test_action_before_intake_is_refused() -> None:
     with pytest.raises(DomainError, match="早于受理时间"):
         pipeline.plan(snap(S.RECEIVED), REQUESTS[A.DISPATCH], datetime(2026, 9, 1, tzinfo=TZ), RULES, CAL)
+
+
+def test_rework_counts_a_fresh_feedback_limit_from_the_followup() -> None:
+    # Received Wed 2026-09-30 10:00; the ordinary feedback limit (7 working days, data/sla.toml)
+    # ended in October, long before a dissatisfied follow-up on Mon 2026-11-30 09:00. The rework
+    # gets the class's limit counted from then: Dec 1, 2, 3, 4, 7, 8, 9 -> Wed 2026-12-09 end of
+    # day. The original deadline is not touched.
+    late = datetime(2026, 11, 30, 9, 0, tzinfo=TZ)
+    before = snap(S.AWAITING_FOLLOWUP)
+    change = pipeline.plan(before, pipeline.Request(A.FOLLOWUP, outcome=Outcome.UNSOLVED,
+                                                    satisfaction=Satisfaction.DISSATISFIED), late, RULES, CAL)
+    fresh = RULES.classes[Urgency.ORDINARY].feedback.due(late, CAL)
+    assert fresh == datetime(2026, 12, 9, 23, 59, 59, tzinfo=TZ)
+    assert change.fields["feedback_due"] == fresh == change.deadline_after
+    assert fresh > late and before.feedback_due < late
+    assert "feedback_due_original" not in change.fields
+    assert change.fields["warn_at"] > late  # not due soon the moment it is reworked
+    reopened = pipeline.plan(snap(S.CLOSED), pipeline.Request(A.REOPEN, note="居民再次反映"), late, RULES, CAL)
+    assert reopened.fields["feedback_due"] == fresh

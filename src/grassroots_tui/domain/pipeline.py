@@ -132,6 +132,7 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
     status = snapshot.status
     to = status
     fields: dict = {}
+    restarted = False  # rework and reopen count a fresh feedback limit from now
 
     if action is A.DISPATCH:
         _need(request.unit_code, "派单需要选择承办单位。", "unit")
@@ -198,6 +199,7 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         if request.outcome is Outcome.UNSOLVED or request.satisfaction is Satisfaction.DISSATISFIED:
             to = S.IN_PROGRESS
             fields["rework_count"] = snapshot.rework_count + 1
+            restarted = _fresh_feedback_clock(snapshot, now, rules, calendar, fields)
         else:
             to = S.CLOSED
             fields["closed_at"] = now
@@ -205,6 +207,7 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         _need(note, "重新打开必须填写理由。", "note")
         to = S.IN_PROGRESS
         fields["closed_at"] = None
+        restarted = _fresh_feedback_clock(snapshot, now, rules, calendar, fields)
     elif action is A.AGENDA:
         _need(request.meeting_ref, "上会需要选择会议。", "meeting")
         fields["meeting_ref"] = request.meeting_ref
@@ -233,9 +236,19 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         sla = rules.classes[snapshot.urgency]
         limit = sla.dispatch if to is S.RECEIVED else sla.feedback
         fields["due_at"] = after
-        fields["warn_at"] = due_soon_from(snapshot.received_at, after, rules.due_soon, calendar,
-                                          limit.working_days is not None)
+        fields["warn_at"] = due_soon_from(now if restarted else snapshot.received_at, after, rules.due_soon,
+                                          calendar, limit.working_days is not None)
     return Change(action, status, to, note, before, after, fields)
+
+
+def _fresh_feedback_clock(snapshot: ConcernSnapshot, now: datetime, rules: SlaRules, calendar: WorkCalendar,
+                          fields: dict) -> bool:
+    """Rework (重办) and reopening get the class's feedback limit counted from now, unless the current
+    deadline is later; the original deadline stays as it was, for the on-time figure."""
+    fresh = rules.classes[snapshot.urgency].feedback.due(now, calendar)
+    if fresh > snapshot.feedback_due:
+        fields["feedback_due"] = fresh
+    return True
 
 
 def _followup_fields(request: Request, now: datetime) -> dict:
