@@ -116,3 +116,21 @@ def test_numbers_typed_full_width_or_wrong_get_chinese_answers(db_path: Path) ->
     bad = run(db_path, "meeting", "add", "--type", "consultation", "--topic", "x", "--start", "2030-12-04 10:00",
               "--minutes", "半小时", ok=False)
     assert bad.exit_code == 1 and "预计时长应填整数" in bad.output
+
+
+def test_the_all_upcoming_calendar_tells_of_changes_and_cancellations(db_path: Path, tmp_path: Path) -> None:
+    import icalendar
+
+    ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "停车位划线",
+                   "--start", "2030-12-03 14:30")["reference"]
+    first = tmp_path / "first.ics"
+    run(db_path, "meeting", "ics", "--out", str(first))
+    (before,) = icalendar.Calendar.from_ical(first.read_bytes()).walk("VEVENT")
+    assert before["STATUS"] == "CONFIRMED"
+    run(db_path, "meeting", "cancel", ref)
+    second = tmp_path / "second.ics"
+    run(db_path, "meeting", "ics", "--out", str(second))
+    events = icalendar.Calendar.from_ical(second.read_bytes()).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == [str(before["UID"])]  # still there, so calendars update it
+    assert events[0]["STATUS"] == "CANCELLED"
+    assert int(events[0]["SEQUENCE"]) > int(before["SEQUENCE"])

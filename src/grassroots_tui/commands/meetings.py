@@ -223,7 +223,8 @@ def ics(
             if reference:
                 rows = [get_meeting(ws, reference)]
             else:
-                rows = [get_meeting(ws, m.reference) for m in upcoming_meetings(ws, limit=500)]
+                # Cancelled ones too: a calendar that imported them before learns they are off.
+                rows = [get_meeting(ws, m.reference) for m in upcoming_meetings(ws, limit=500, include_cancelled=True)]
             write_calendar(out, rows, committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
         finally:
             ws.close()

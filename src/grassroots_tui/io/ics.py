@@ -59,6 +59,7 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
             lines.extend(f"{a.position}. {printable_line(a.title)}" for a in agenda)
         ev.add("description", printable("\n".join(lines)))
         ev.add("status", "CANCELLED" if m.status == "cancelled" else "CONFIRMED")
+        ev.add("sequence", max(0, getattr(m, "version", 1) - 1))  # calendars apply the higher one
         ev.add("categories", [printable_line(m.type_label)])
         events.append(ev)
     for name in sorted(zones):

@@ -84,6 +84,7 @@ class MeetingSummary:
     entitled: int = 0
     present: int = 0
     agenda_count: int = 0
+    version: int = 1  # bumped by every change: the calendar's SEQUENCE
 
     @property
     def minutes(self) -> int:
@@ -320,7 +321,7 @@ def _summary(ws: Workspace, m: Meeting, counts: tuple[int, int, int, int] = (0, 
         start_at=ws.local(m.start_at), end_at=ws.local(m.end_at), place=m.place, chair=m.chair,
         minute_taker=m.minute_taker, notice_date=m.notice_date, status=m.status,
         status_label=STATUS_LABELS.get(m.status, m.status), invited=counts[0], entitled=counts[1],
-        present=counts[2], agenda_count=counts[3])
+        present=counts[2], agenda_count=counts[3], version=m.version)
 
 
 def _day_start(ws: Workspace, day: date) -> datetime:
@@ -353,12 +354,13 @@ def list_meetings(ws: Workspace, start: date | datetime | None = None, end: date
         return [MeetingSummary(**_summary(ws, m, (a, b, c, d))) for m, a, b, c, d in s.exec(q).all()]
 
 
-def upcoming_meetings(ws: Workspace, limit: int = 50, offset: int = 0) -> list[MeetingSummary]:
-    """Not yet over and not cancelled, soonest first (a meeting lasts at most a day: the start
-    index bounds the scan)."""
+def upcoming_meetings(ws: Workspace, limit: int = 50, offset: int = 0, *,
+                      include_cancelled: bool = False) -> list[MeetingSummary]:
+    """Not yet over and (unless `include_cancelled`, as a calendar export needs) not cancelled,
+    soonest first (a meeting lasts at most a day: the start index bounds the scan)."""
     now = ws.now()
-    return list_meetings(ws, now - timedelta(days=1), None, limit=limit, offset=offset, include_cancelled=False,
-                         ending_after=now)
+    return list_meetings(ws, now - timedelta(days=1), None, limit=limit, offset=offset,
+                         include_cancelled=include_cancelled, ending_after=now)
 
 
 def count_meetings(ws: Workspace, start: date | None = None, end: date | None = None, *,

@@ -332,7 +332,7 @@ class MeetingsScreen(Screen):
         try:
             check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
             if view == "upcoming":
-                rows = upcoming_meetings(ws, limit=500)
+                rows = upcoming_meetings(ws, limit=500, include_cancelled=True)  # calendars learn of cancellations
             else:
                 start, end = period(view, anchor)
                 rows = list_meetings(ws, start, end, limit=500, include_cancelled=True)
