@@ -47,6 +47,7 @@ REQUESTS = {
     A.AGENDA: pipeline.Request(A.AGENDA, meeting_ref="YS-2026-0001"),
     A.RESOLVE: pipeline.Request(A.RESOLVE, meeting_ref="YS-2026-0001"),
     A.SUPERVISE: pipeline.Request(A.SUPERVISE, supervision=Supervision.YELLOW),
+    A.REVIEW: pipeline.Request(A.REVIEW, note="资金仍未到位"),
 }
 
 OPEN = [S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS, S.PARKED, S.AWAITING_FOLLOWUP]
@@ -62,6 +63,7 @@ TABLE = {  # domain.md §1, row by row
     (S.IN_PROGRESS, A.EXTEND): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.PARK): S.PARKED,
     (S.PARKED, A.RESUME): S.IN_PROGRESS,
+    (S.PARKED, A.REVIEW): S.PARKED,
     (S.IN_PROGRESS, A.REPORT): S.AWAITING_FOLLOWUP,
     (S.AWAITING_FOLLOWUP, A.FOLLOWUP): S.CLOSED,
     (S.CLOSED, A.REOPEN): S.IN_PROGRESS,
@@ -164,11 +166,65 @@ def test_dispatch_clock_stops_at_first_routing_only() -> None:
     assert "first_routed_at" not in again.fields
 
 
-def test_parked_and_awaiting_followup_have_no_running_clock() -> None:
+def test_a_parked_concern_has_a_next_review_date() -> None:
+    # Default review: 30 natural days after parking on Fri 2026-10-09, i.e. the end of 2026-11-08.
     parked = pipeline.plan(snap(S.IN_PROGRESS), REQUESTS[A.PARK], NOW, RULES, CAL)
-    assert parked.fields["due_at"] is None
-    resumed = pipeline.plan(snap(S.PARKED), REQUESTS[A.RESUME], NOW, RULES, CAL)
+    assert parked.fields["due_at"] == datetime(2026, 11, 8, 23, 59, 59, tzinfo=TZ)
+    assert parked.deadline_after == parked.fields["due_at"]
+    # The clerk may name the review date instead; it cannot be today or earlier.
+    chosen = pipeline.plan(snap(S.IN_PROGRESS), pipeline.Request(A.PARK, note="等资金", until=date(2027, 3, 1)),
+                           NOW, RULES, CAL)
+    assert chosen.fields["due_at"] == datetime(2027, 3, 1, 23, 59, 59, tzinfo=TZ)
+    with pytest.raises(DomainError, match="复核日期") as err:
+        pipeline.plan(snap(S.IN_PROGRESS), pipeline.Request(A.PARK, note="等资金", until=date(2026, 10, 8)),
+                      NOW, RULES, CAL)
+    assert err.value.field == "until"
+    # 挂账复核 moves the review on and keeps the concern parked.
+    review_due = datetime(2026, 10, 9, 23, 59, 59, tzinfo=TZ)
+    reviewed = pipeline.plan(snap(S.PARKED, due_at=review_due),
+                             pipeline.Request(A.REVIEW, note="资金仍未到位", until=date(2026, 12, 15)), NOW, RULES, CAL)
+    assert reviewed.to_status is S.PARKED
+    assert reviewed.deadline_before == review_due
+    assert reviewed.fields["due_at"] == datetime(2026, 12, 15, 23, 59, 59, tzinfo=TZ)
+    with pytest.raises(DomainError, match="复核情况"):
+        pipeline.plan(snap(S.PARKED), pipeline.Request(A.REVIEW), NOW, RULES, CAL)
+    # Supervising a parked concern leaves its review date alone; resuming restarts the handling clock.
+    supervised = pipeline.plan(snap(S.PARKED, due_at=review_due), REQUESTS[A.SUPERVISE], NOW, RULES, CAL)
+    assert "due_at" not in supervised.fields and supervised.deadline_after == review_due
+    resumed = pipeline.plan(snap(S.PARKED, due_at=review_due), REQUESTS[A.RESUME], NOW, RULES, CAL)
     assert resumed.fields["due_at"] == snap(S.PARKED).feedback_due
+
+
+def test_follow_up_has_its_own_limit_of_two_working_days() -> None:
+    # Reported on Fri 2026-10-09. Sat 10-10 is a worked weekend (国庆调休), so the two working
+    # days are Sat 10-10 and Mon 10-12: the call-back is due by the end of 2026-10-12.
+    reported = pipeline.plan(snap(S.IN_PROGRESS), REQUESTS[A.REPORT], NOW, RULES, CAL)
+    assert reported.to_status is S.AWAITING_FOLLOWUP
+    assert reported.fields["due_at"] == datetime(2026, 10, 12, 23, 59, 59, tzinfo=TZ)
+    # Due soon from the start of the last working day.
+    assert reported.fields["warn_at"] == datetime(2026, 10, 12, 0, 0, tzinfo=TZ)
+    answered = pipeline.plan(snap(S.RECEIVED), REQUESTS[A.ANSWER], NOW, RULES, CAL)
+    assert answered.fields["due_at"] == reported.fields["due_at"]
+    # A follow-up that sends it back to work restarts the feedback clock, not the follow-up one.
+    rework = pipeline.plan(snap(S.AWAITING_FOLLOWUP, due_at=reported.fields["due_at"]),
+                           pipeline.Request(A.FOLLOWUP, outcome=Outcome.UNSOLVED, satisfaction=Satisfaction.DISSATISFIED),
+                           NOW, RULES, CAL)
+    assert rework.deadline_before == reported.fields["due_at"]
+    assert rework.to_status is S.IN_PROGRESS and rework.fields["due_at"] == rework.fields["feedback_due"]
+
+
+def test_the_follow_up_limit_is_configurable() -> None:
+    from grassroots_tui.config import load_toml
+    from grassroots_tui.domain.deadlines import Limit, SlaRules
+
+    data = load_toml("sla.toml")
+    data["followup"] = {"hours": 4}
+    rules = SlaRules.from_mapping(data)
+    assert rules.followup == Limit(hours=4)
+    reported = pipeline.plan(snap(S.IN_PROGRESS), REQUESTS[A.REPORT], NOW, rules, CAL)
+    assert reported.fields["due_at"] == datetime(2026, 10, 9, 13, 0, tzinfo=TZ)
+    with pytest.raises(ValueError):
+        SlaRules.from_mapping({**data, "followup": {"working_days": 2, "hours": 3}})
 
 
 def test_supervision_to_the_same_level_is_refused() -> None:

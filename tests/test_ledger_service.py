@@ -107,6 +107,8 @@ def test_pages_join_up_to_the_whole_list_in_every_sort(ledger_ws, clerk_id, sort
         act(ws, clerk_id, ref, Request(Action.HANDLE))
     for ref in refs[20:25]:
         act(ws, clerk_id, ref, Request(Action.REPORT, note="已处理"))
+    for ref in refs[30:33]:
+        act(ws, clerk_id, ref, Request(Action.REJECT, note="不属于受理范围"))
     lg = Ledger(ws, LedgerQuery(sort=sort))
     everything = _all(lg)
     assert len(everything) == lg.count() == 240
@@ -116,10 +118,13 @@ def test_pages_join_up_to_the_whole_list_in_every_sort(ledger_ws, clerk_id, sort
         assert [r.received_at for r in everything] == sorted((r.received_at for r in everything), reverse=True)
     if sort == "deadline":
         dues = [r.due_at for r in everything if r.due_at is not None]
-        assert dues == sorted(dues) and everything[-1].due_at is None or not dues
+        assert len(dues) == 237 and dues == sorted(dues)  # the three rejected have no clock: last
+        assert all(r.due_at is None for r in everything[237:])
     if sort == "state":
         order = [s.value for s in ledger.STATE_ORDER]
         assert [order.index(r.status) for r in everything] == sorted(order.index(r.status) for r in everything)
+        followups = [r.due_at for r in everything if r.status == "awaiting_followup"]
+        assert len(followups) == 5 and None not in followups and followups == sorted(followups)
     for i in (0, 1, 57, 120, 239):
         assert lg.index_of(everything[i].reference) == i
 

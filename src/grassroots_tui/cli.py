@@ -443,10 +443,10 @@ def concern_add(
 def concern_act(
     reference: Annotated[str, typer.Argument(help="诉求编号，如 SQ-2026-000123")],
     action: Annotated[str, typer.Argument(help="操作：dispatch/handle/answer/reject/merge/sign/return/extend/park/"
-                                               "resume/report/followup/reopen/agenda/supervise（中文亦可）")],
+                                               "review/resume/report/followup/reopen/agenda/supervise（中文亦可）")],
     unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（派单）")] = None,
     note: Annotated[str, typer.Option("--note", help="说明、理由或答复内容")] = "",
-    until: Annotated[Optional[str], typer.Option("--until", help="新期限 YYYY-MM-DD（延期）")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="新期限 YYYY-MM-DD（延期）；下次复核日期（挂账、挂账复核，默认30天后）")] = None,
     outcome: Annotated[Optional[str], typer.Option("--outcome", help="solved|partly|unsolved（回访）")] = None,
     satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="satisfied|basic|dissatisfied（回访）")] = None,
     level: Annotated[Optional[str], typer.Option("--level", help="督办级别 none|ordinary|yellow|red")] = None,

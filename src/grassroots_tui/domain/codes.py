@@ -58,6 +58,7 @@ class Action(Coded):
     AGENDA = ("agenda", "上会")
     RESOLVE = ("resolve", "议定办结")
     SUPERVISE = ("supervise", "督办")
+    REVIEW = ("review", "挂账复核")
     # Not a transition: the first event of every concern.
     RECEIVE = ("receive", "受理")
 

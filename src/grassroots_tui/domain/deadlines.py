@@ -18,28 +18,45 @@ END_OF_DAY = time(23, 59, 59)
 
 @dataclass(frozen=True)
 class Limit:
-    """A time limit: natural hours, or working days."""
+    """A time limit: natural hours, working days, or natural days (ending at the end of a day)."""
 
     hours: int | None = None
     working_days: int | None = None
+    days: int | None = None
 
     def __post_init__(self) -> None:
-        if (self.hours is None) == (self.working_days is None):
-            raise ValueError("a limit is either hours or working_days")
+        given = [v for v in (self.hours, self.working_days, self.days) if v is not None]
+        if len(given) != 1:
+            raise ValueError("a limit is exactly one of hours, working_days or days")
+        if given[0] < 0:
+            raise ValueError("a limit cannot be negative")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, int]) -> "Limit":
-        return cls(hours=data.get("hours"), working_days=data.get("working_days"))
+        unknown = set(data) - {"hours", "working_days", "days", "label"}
+        if unknown:
+            raise ValueError(f"unknown limit keys: {sorted(unknown)}")
+        return cls(hours=data.get("hours"), working_days=data.get("working_days"), days=data.get("days"))
+
+    @property
+    def counts_working_days(self) -> bool:
+        return self.working_days is not None
 
     def due(self, start: datetime, calendar: WorkCalendar) -> datetime:
         if self.hours is not None:
             return start + timedelta(hours=self.hours)
+        if self.days is not None:
+            return datetime.combine(start.date() + timedelta(days=self.days), END_OF_DAY, tzinfo=start.tzinfo)
         assert self.working_days is not None
         day = calendar.add_working_days(start.date(), self.working_days)
         return datetime.combine(day, END_OF_DAY, tzinfo=start.tzinfo)
 
     def describe(self) -> str:
-        return f"{self.hours}小时" if self.hours is not None else f"{self.working_days}个工作日"
+        if self.hours is not None:
+            return f"{self.hours}小时"
+        if self.days is not None:
+            return f"{self.days}天"
+        return f"{self.working_days}个工作日"
 
 
 @dataclass(frozen=True)
@@ -55,10 +72,17 @@ class DueSoonRule:
     last_working_day: bool = True
 
 
+#: 回访 after the report-back, and the next review of a parked (挂账) concern, unless sla.toml says otherwise.
+DEFAULT_FOLLOWUP = Limit(working_days=2)
+DEFAULT_PARK_REVIEW = Limit(days=30)
+
+
 @dataclass(frozen=True)
 class SlaRules:
     classes: Mapping[Urgency, SlaClass]
     due_soon: DueSoonRule = DueSoonRule()
+    followup: Limit = DEFAULT_FOLLOWUP
+    park_review: Limit = DEFAULT_PARK_REVIEW
 
     @classmethod
     def from_mapping(cls, data: Mapping) -> "SlaRules":
@@ -72,7 +96,10 @@ class SlaRules:
         if missing:
             raise ValueError(f"sla rules miss urgency classes: {sorted(missing)}")
         ds = data.get("due_soon", {})
-        return cls(classes, DueSoonRule(float(ds.get("fraction", 0.2)), bool(ds.get("last_working_day", True))))
+        followup = Limit.from_mapping(data["followup"]) if "followup" in data else DEFAULT_FOLLOWUP
+        review = Limit.from_mapping(data["park_review"]) if "park_review" in data else DEFAULT_PARK_REVIEW
+        return cls(classes, DueSoonRule(float(ds.get("fraction", 0.2)), bool(ds.get("last_working_day", True))),
+                   followup, review)
 
 
 @dataclass(frozen=True)
@@ -98,10 +125,11 @@ DEADLINE_LABEL = {DeadlineState.NONE: "", DeadlineState.OK: "", DeadlineState.DU
 
 
 def active_deadline(status: Status, dispatch_due: datetime | None, feedback_due: datetime | None) -> datetime | None:
-    """The clock that runs in a state: dispatch before routing, feedback while being handled.
+    """The handling clock that runs in a state: dispatch before routing, feedback while being handled.
 
-    Parked concerns stay visible but their clock is stopped; after the report-back
-    no working deadline runs (follow-up is a separate queue).
+    Parked concerns stay visible but their handling clock is stopped; after the report-back no
+    handling deadline runs. Those two states have clocks of their own, set by the pipeline when
+    a concern enters them: the follow-up limit (回访时限) and the parked concern's next review.
     """
     if status == Status.RECEIVED:
         return dispatch_due

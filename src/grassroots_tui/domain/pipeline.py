@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from grassroots_tui.domain.calendar import WorkCalendar
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Status, Supervision, Urgency
-from grassroots_tui.domain.deadlines import END_OF_DAY, SlaRules, active_deadline, due_soon_from
+from grassroots_tui.domain.deadlines import END_OF_DAY, Limit, SlaRules, active_deadline, due_soon_from
 from grassroots_tui.domain.errors import DomainError
 
 S = Status
@@ -36,6 +36,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     A.AGENDA: frozenset({S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS}),
     A.RESOLVE: frozenset({S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS}),
     A.SUPERVISE: frozenset({S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS, S.PARKED, S.AWAITING_FOLLOWUP}),
+    A.REVIEW: frozenset({S.PARKED}),
 }
 
 # Actions a clerk picks by hand (resolve is automatic, receive is intake).
@@ -64,6 +65,7 @@ class ConcernSnapshot:
     reference: str = ""
     on_agenda_meeting: str | None = None
     last_event_at: datetime | None = None  # an action may not be recorded before the latest one
+    due_at: datetime | None = None  # the clock running now (follow-up limit, next review of a parked one)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
     elif action is A.PARK:
         _need(note, "挂账必须填写原因（季节、资金、条件等）。", "note")
         to = S.PARKED
+    elif action is A.REVIEW:
+        _need(note, "挂账复核需要填写复核情况。", "note")
     elif action is A.RESUME:
         to = S.IN_PROGRESS
     elif action is A.REPORT:
@@ -227,7 +231,22 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         fields["first_routed_at"] = now
 
     feedback_due = fields.get("feedback_due", snapshot.feedback_due)
-    before = active_deadline(status, snapshot.dispatch_due, snapshot.feedback_due)
+    own_clock = (S.AWAITING_FOLLOWUP, S.PARKED)
+    before = snapshot.due_at if status in own_clock else active_deadline(status, snapshot.dispatch_due,
+                                                                         snapshot.feedback_due)
+    if to in own_clock:
+        if to is status and action is not A.REVIEW:
+            # Supervision of a parked or reported concern leaves its clock as it was.
+            return Change(action, status, to, note, before, before, fields)
+        if to is S.AWAITING_FOLLOWUP:
+            limit = rules.followup
+            after = limit.due(now, calendar)
+        else:
+            limit = rules.park_review
+            after = _review_date(request.until, now, limit, calendar)
+        fields["due_at"] = after
+        fields["warn_at"] = due_soon_from(now, after, rules.due_soon, calendar, limit.counts_working_days)
+        return Change(action, status, to, note, before, after, fields)
     after = active_deadline(to, snapshot.dispatch_due, feedback_due)
     if after is None:
         fields["due_at"] = None
@@ -249,6 +268,16 @@ def _fresh_feedback_clock(snapshot: ConcernSnapshot, now: datetime, rules: SlaRu
     if fresh > snapshot.feedback_due:
         fields["feedback_due"] = fresh
     return True
+
+
+def _review_date(until: date | datetime | None, now: datetime, limit: Limit, calendar: WorkCalendar) -> datetime:
+    """When a parked concern is looked at again: the date the clerk gave, else the default interval."""
+    if until is None:
+        return limit.due(now, calendar)
+    review = _as_deadline(until, now)
+    if review <= now:
+        raise DomainError("下次复核日期必须晚于今天。", "until")
+    return review
 
 
 def _followup_fields(request: Request, now: datetime) -> dict:

@@ -270,7 +270,7 @@ def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
         urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
         rework_count=c.rework_count, return_count=c.return_count, extension_count=c.extension_count,
         first_routed_at=ws.local(c.first_routed_at), first_reported_at=ws.local(c.first_reported_at),
-        reference=c.reference,
+        reference=c.reference, due_at=ws.local(c.due_at),
     )
 
 

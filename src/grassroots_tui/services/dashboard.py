@@ -16,6 +16,10 @@ from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Meeting, Resident, Unit
 
 RUNNING = tuple(s.value for s in RUNNING_STATUSES)
+# Every state with a clock: handling, the follow-up limit (回访时限), a parked concern's next review.
+CLOCKED = RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)
+#: What a row's deadline is for, where it is not the handling limit.
+CLOCK_LABEL = {Status.AWAITING_FOLLOWUP.value: "待回访", Status.PARKED.value: "挂账待复核"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Dashboard:
     awaiting_followup: int
     parked: int
     problem_cases: int
+    followup_overdue: int = 0  # awaiting follow-up past the 回访时限
+    review_due: int = 0  # parked concerns whose next review date has come
     meetings_today: list[MeetingRow] = field(default_factory=list)
     overdue: list[DeadlineRow] = field(default_factory=list)
     due_soon: list[DeadlineRow] = field(default_factory=list)
@@ -80,8 +86,10 @@ def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
         closed = count(is_concern, Concern.status == Status.CLOSED.value, Concern.closed_at >= m_start,
                        Concern.closed_at < m_end)
         open_total = count(Concern.status.in_(RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)))
-        overdue_n = count(Concern.status.in_(RUNNING), Concern.due_at < now)
-        soon_n = count(Concern.status.in_(RUNNING), Concern.warn_at <= now, Concern.due_at >= now)
+        overdue_n = count(Concern.status.in_(CLOCKED), Concern.due_at < now)
+        soon_n = count(Concern.status.in_(CLOCKED), Concern.warn_at <= now, Concern.due_at >= now)
+        followup_late = count(Concern.status == Status.AWAITING_FOLLOWUP.value, Concern.due_at < now)
+        review_due = count(Concern.status == Status.PARKED.value, Concern.due_at < d_end)
         awaiting = count(Concern.status == Status.AWAITING_FOLLOWUP.value)
         parked = count(Concern.status == Status.PARKED.value)
         problems = count(Concern.status.in_(RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)),
@@ -92,11 +100,12 @@ def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
                  .join(Category, Category.code == Concern.category_code)
                  .join(Unit, Unit.code == Concern.unit_code, isouter=True)
                  .join(Resident, Resident.id == Concern.resident_id, isouter=True)
-                 .where(Concern.status.in_(RUNNING), *where).order_by(Concern.due_at).limit(list_limit))
+                 .where(Concern.status.in_(CLOCKED), *where).order_by(Concern.due_at).limit(list_limit))
             out = []
             for c, cat, unit, rname, rphone in s.exec(q).all():
                 who = f"{rname} {mask_phone(rphone)}".strip() if rname else "匿名"
-                out.append(DeadlineRow(c.reference, c.summary, cat, Status(c.status).label, unit or "",
+                label = CLOCK_LABEL.get(c.status) or Status(c.status).label
+                out.append(DeadlineRow(c.reference, c.summary, cat, label, unit or "",
                                        who, ws.local(c.due_at)))
             return out
 
@@ -112,4 +121,5 @@ def load_dashboard(ws: Workspace, list_limit: int = 8) -> Dashboard:
     days = [now.date()] + ([ws.local(latest).date()] if latest is not None else [])
     days += [compute_deadlines(now, u, ws.settings.sla, ws.settings.calendar).feedback_due.date() for u in Urgency]
     return Dashboard(now, f"{now.year}年{now.month}月", intake, closed, open_total, overdue_n, soon_n, awaiting,
-                     parked, problems, meetings, overdue, due_soon, schedule_notice(ws.settings.calendar, days))
+                     parked, problems, followup_late, review_due, meetings, overdue, due_soon,
+                     schedule_notice(ws.settings.calendar, days))

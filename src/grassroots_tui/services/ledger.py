@@ -50,7 +50,8 @@ OPEN = RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)
 # Pipeline order, for the "by state" sort and the board.
 STATE_ORDER = (Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PARKED,
                Status.AWAITING_FOLLOWUP, Status.CLOSED, Status.REJECTED, Status.MERGED)
-CLOCKED = frozenset(RUNNING)
+# States with a clock: handling (dispatch, feedback), the follow-up limit, a parked concern's next review.
+CLOCKED = frozenset(OPEN)
 
 VIEWS: dict[str, str] = {
     "today": "今日待办",
@@ -250,7 +251,7 @@ def _conditions(ws: Workspace, q: LedgerQuery, now: datetime) -> list[ColumnElem
         where.append(C.kind == q.kind)
     if q.view == "today":
         end_of_today = _day_start(now.date() + timedelta(days=1), ws)
-        where += [C.status.in_(RUNNING), C.due_at < end_of_today]
+        where += [C.status.in_(OPEN), C.due_at < end_of_today]
         if q.clerk_id is not None:
             mine_grids = select(Grid.__table__.c.code).where(Grid.__table__.c.worker_clerk_id == q.clerk_id)
             where.append(or_(C.created_by == q.clerk_id, C.grid_code.in_(mine_grids)))
@@ -313,9 +314,16 @@ def _segments(sort: str) -> list[Segment]:
         return [Segment(C.due_at.is_not(None), ((C.due_at, False), (C.id, False))),
                 Segment(C.due_at.is_(None), ((C.id, True),))]
     if sort == "state":
-        return [Segment(C.status == st.value,
-                        ((C.due_at, False), (C.id, False)) if st.value in CLOCKED else ((C.id, True),))
-                for st in STATE_ORDER]
+        # Within a clocked state, soonest deadline first; rows without one (recorded before the state
+        # had a clock) after them, newest first, so every segment's order keys are never NULL.
+        out: list[Segment] = []
+        for st in STATE_ORDER:
+            if st.value in CLOCKED:
+                out += [Segment(and_(C.status == st.value, C.due_at.is_not(None)), ((C.due_at, False), (C.id, False))),
+                        Segment(and_(C.status == st.value, C.due_at.is_(None)), ((C.id, True),))]
+            else:
+                out.append(Segment(C.status == st.value, ((C.id, True),)))
+        return out
     raise DomainError(f"不能按“{sort}”排序。", "sort")
 
 

@@ -167,6 +167,14 @@ class DashboardScreen(Screen):
         status.remove_class("-error")
         for tile_id, _label, attr, _alert in TILES:
             self.query_one(f"#{tile_id}", CountTile).value = getattr(data, attr)
+        # Call-backs past their limit and parked concerns due for review show in the lists below;
+        # their tiles turn red so the clerk looks.
+        awaiting = self.query_one("#awaiting", CountTile)
+        awaiting.set_class(data.followup_overdue > 0, "-alert")
+        awaiting.tooltip = f"待回访，其中 {data.followup_overdue} 件已超过回访时限"
+        parked = self.query_one("#parked", CountTile)
+        parked.set_class(data.review_due > 0, "-warn")
+        parked.tooltip = f"挂账，其中 {data.review_due} 件今天到了复核日期"
         notice = self.query_one("#calendar-notice", Static)
         notice.update(Text(data.calendar_notice or "", style="bold"))
         notice.display = data.calendar_notice is not None
