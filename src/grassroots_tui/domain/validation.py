@@ -279,6 +279,7 @@ def normalise_phone(text: str, field: str = "phone", *, allow_service: bool = Fa
     if not raw:
         raise DomainError("请填写联系电话。", field)
     compact = re.sub(r"[()（）\[\]【】]", " ", raw).strip()
+    compact = re.sub(r"[\u2010-\u2015]", "-", compact)  # the dashes an IME types for a hyphen
     main, extension = _split_extension(compact)
     digits = re.sub(r"\D", "", main)
     if not digits or re.search(r"[^\d\s\-+.]", main):
