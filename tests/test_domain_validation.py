@@ -18,10 +18,11 @@ from grassroots_tui.domain.validation import (
 )
 
 VALID_ID = "11010519491231002X"
+TODAY = date(2026, 12, 2)  # the clerk's day; no test reads the real date
 
 
 def test_valid_id_number_gives_birth_date_and_sex() -> None:
-    info = parse_id_number(VALID_ID)
+    info = parse_id_number(VALID_ID, today=TODAY)
     assert info.birth_date == date(1949, 12, 31)
     assert info.sex == "女"  # digit 17 is 2: even
 
@@ -31,12 +32,12 @@ def test_changing_any_digit_breaks_the_check(position: int) -> None:
     digit = VALID_ID[position]
     changed = VALID_ID[:position] + str((int(digit) + 1) % 10) + VALID_ID[position + 1:]
     with pytest.raises(DomainError) as err:
-        parse_id_number(changed)
+        parse_id_number(changed, today=TODAY)
     assert err.value.field == "id_number"
 
 
 def test_full_width_and_lower_case_id_is_accepted() -> None:
-    assert parse_id_number("１１０１０５１９４９１２３１００２ｘ").number == VALID_ID
+    assert parse_id_number("１１０１０５１９４９１２３１００２ｘ", today=TODAY).number == VALID_ID
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
@@ -44,12 +45,12 @@ def test_full_width_and_lower_case_id_is_accepted() -> None:
 ])
 def test_bad_id_numbers_are_explained(text: str, fragment: str) -> None:
     with pytest.raises(DomainError, match=fragment):
-        parse_id_number(text)
+        parse_id_number(text, today=TODAY)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("13812345678", "13812345678"), ("+86 138 1234 5678", "13812345678"), ("0086-13812345678", "13812345678"),
-    ("１３８１２３４５６７８", "13812345678"), ("010-12345678", "010-12345678"), ("0755 8888888", "0755-8888888"),
+    ("１３８１２３４５６７８", "13812345678"), ("010-12345678", "010-12345678"), ("0913 1234567", "0913-1234567"),
     ("02112345678", "021-12345678"),
 ])
 def test_phones(text: str, expected: str) -> None:
@@ -86,7 +87,7 @@ def test_references_are_normalised() -> None:
 @given(st.text(max_size=40))
 def test_id_parser_never_crashes_on_arbitrary_text(text: str) -> None:
     try:
-        info = parse_id_number(text)
+        info = parse_id_number(text, today=TODAY)
     except DomainError as err:
         assert err.message
     else:

@@ -3,6 +3,8 @@ masking by default and an audited reveal, pinyin order."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from grassroots_tui.services.residents import (
 )
 from grassroots_tui.store.models import AuditLog, Resident
 
+TODAY = date(2026, 12, 2)  # the clerk's day for the validators called without a workspace
 NASTY = "[red]危险[/red] [link=https://x.example]点我[/link] \x1b[31m红\x1b[0m 😀" + "长" * 4900
 
 
@@ -42,7 +45,7 @@ def test_id_number_gives_birth_date_and_sex_and_full_width_is_fine(ws, clerk_id)
 ])
 def test_errors_name_their_field_in_chinese(draft, field) -> None:  # noqa: ANN001
     with pytest.raises(DomainError) as err:
-        prepare_resident(draft)
+        prepare_resident(draft, today=TODAY)
     assert err.value.field == field and not err.value.message.isascii()
 
 
@@ -102,7 +105,8 @@ def test_hostile_text_is_stored_verbatim(ws, clerk_id) -> None:  # noqa: ANN001
        address=st.text(max_size=25), id_type=st.sampled_from(["id_card", "passport", "其他证件", "x"]))
 def test_validators_take_any_text(name, phone, number, address, id_type) -> None:  # noqa: ANN001
     try:
-        p = prepare_resident(ResidentDraft(name=name, phone=phone, id_number=number, address=address, id_type=id_type))
+        p = prepare_resident(ResidentDraft(name=name, phone=phone, id_number=number, address=address, id_type=id_type),
+                             today=TODAY)
     except DomainError as exc:
         assert exc.message and exc.field
     else:

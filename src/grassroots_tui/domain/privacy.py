@@ -4,7 +4,7 @@ Every exit (the screens' lists, the command line, exports, the ledger) asks this
 
 - a resident's name keeps its first character: 张** (`mask_name`);
 - a phone keeps what the clerk uses to confirm it, the last four digits (and a mobile's first
-  three, an area code): 138****5678, 010-****5678 (`mask_phone`);
+  three, an area code): 138****5678, 010-****5678, an extension hidden: 0755-****3458转*** (`mask_phone`);
 - an ID number keeps the region and the check digits: 110105********1234 (`mask_id`);
 - phone and ID numbers typed into free text are masked however they were typed (`mask_text`):
   spaces or hyphens inside, full-width digits, +86/0086, landlines with area code, 15- and 18-digit
@@ -53,10 +53,19 @@ def _area_code_length(digits: str) -> int:
 
 
 def mask_phone(phone: str | None) -> str:
-    """138****5678 for a mobile, 010-****5678 for a landline: the last four digits stay (the lookup's tail)."""
+    """138****5678 for a mobile, 010-****5678 for a landline: the last four digits stay (the lookup's tail).
+
+    An extension (stored after 转: 0755-86123458转801) is masked whole: 0755-****3458转***.
+    """
     if not phone:
         return ""
-    digits = re.sub(r"\D", "", _nfkc(phone))
+    main, mark, extension = _nfkc(phone).partition("转")
+    masked = _mask_number(main)
+    return f"{masked}转{'*' * len(extension)}" if mark and extension else masked
+
+
+def _mask_number(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
     if digits.startswith("0086") or (digits.startswith("86") and len(digits) in (12, 13)):
         digits = digits[4:] if digits.startswith("0086") else digits[2:]
         if not (len(digits) == 11 and digits.startswith("1")) and not digits.startswith("0"):

@@ -6,10 +6,13 @@ Chinese IME (`１３８…`) are read as ordinary digits.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, cached_property
+from pathlib import Path
 
 from grassroots_tui.domain.errors import DomainError
 
@@ -47,8 +50,73 @@ class IdInfo:
     sex: str  # "男" / "女"
 
 
-def parse_id_number(text: str, field: str = "id_number") -> IdInfo:
-    """Check a mainland resident ID number (GB 11643-1999)."""
+# ---------------------------------------------------------------- administrative divisions (GB/T 2260)
+
+DIVISIONS_FILE = "divisions.csv"
+
+
+@dataclass(frozen=True)
+class Divisions:
+    """The area codes an ID number may start with: every code of GB/T 2260, current and abolished.
+
+    A number keeps the code of the county that first issued it, so a code abolished since is still
+    right. The list ends in `covered_until`; a county code created later is not in it, so under a
+    known prefecture such a code is accepted for a person born in or after that year.
+    """
+
+    codes: frozenset[str]
+    covered_until: int
+
+    @cached_property
+    def prefectures(self) -> frozenset[str]:
+        return frozenset(code[:4] for code in self.codes)
+
+    @cached_property
+    def provinces(self) -> frozenset[str]:
+        return frozenset(code[:2] for code in self.codes)
+
+    @classmethod
+    def from_csv(cls, text: str) -> Divisions:
+        rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+        codes: set[str] = set()
+        years = [0]
+        for row in rows:
+            codes.add(row["code"])
+            years += [int(y) for y in (row["start_year"], row["end_year"]) if y]
+        return cls(frozenset(codes), max(years))
+
+
+@cache
+def shipped_divisions() -> Divisions:
+    """`data/divisions.csv` of the package (or of a source checkout), read once on first use."""
+    here = Path(__file__).resolve().parents[1]
+    for folder in (here / "data", here.parents[1] / "data"):
+        path = folder / DIVISIONS_FILE
+        if path.is_file():
+            return Divisions.from_csv(path.read_text(encoding="utf-8"))
+    raise FileNotFoundError(f"grassroots data file not found ({DIVISIONS_FILE})")
+
+
+def check_area_code(number: str, birth: date, field: str = "id_number",
+                    divisions: Divisions | None = None) -> None:
+    """The first six digits of an ID number name a real province, prefecture and county."""
+    known = divisions or shipped_divisions()
+    code = number[:6]
+    if code[:2] not in known.provinces:
+        raise DomainError(f"身份证号前两位“{code[:2]}”不是任何省份的代码，请核对。", field)
+    if code in known.codes:
+        return
+    if code[:4] in known.prefectures and birth.year >= known.covered_until:
+        return  # a county created after the list was compiled
+    raise DomainError(f"身份证号前六位“{code}”不是行政区划代码（GB/T 2260）中的地区，请核对。", field)
+
+
+def parse_id_number(text: str, field: str = "id_number", *, today: date,
+                    divisions: Divisions | None = None) -> IdInfo:
+    """Check a mainland resident ID number (GB 11643-1999) or a residence permit of 港澳台 residents.
+
+    `today` is the workspace clock's date (a birth date after it is refused).
+    """
     value = nfkc(text).upper().replace(" ", "")
     if not value:
         raise DomainError("请填写身份证号。", field)
@@ -58,11 +126,12 @@ def parse_id_number(text: str, field: str = "id_number") -> IdInfo:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise DomainError(f"身份证号中的出生日期 {value[6:14]} 不是有效日期。", field) from None
-    if birth.year < 1880 or birth > date.today():
+    if birth.year < 1880 or birth > today:
         raise DomainError(f"身份证号中的出生日期 {birth:%Y-%m-%d} 不合理。", field)
     expected = id_check_char(value[:17])
     if value[17] != expected:
         raise DomainError("身份证号校验码不符，请核对是否有数字录错。", field)
+    check_area_code(value, birth, field, divisions)
     sex = "男" if int(value[16]) % 2 == 1 else "女"
     return IdInfo(value, birth, sex)
 
@@ -85,29 +154,165 @@ def check_other_document(text: str, field: str = "id_number") -> str:
     return value
 
 
-def normalise_phone(text: str, field: str = "phone") -> str:
-    """A mobile (11 digits, 1[3-9]…, optional +86/0086) or a landline with area code."""
+# ---------------------------------------------------------------- phones
+
+EXTENSION_MARK = "转"  # the stored form of an extension: 0755-86123458转801
+# 转801, 转分机801, 分机801, ext 801, ext. 801, x801, #801 at the end of what was typed.
+_EXTENSION = re.compile(r"^(?P<main>.*?)[\s,，;；]*(?:转分机|转|分机|分机号|ext\.?|x|#)[\s:：.]*(?P<ext>\d{1,6})$",
+                        re.IGNORECASE)
+# A trailing group after a hyphen or a space (0755-86123458-801): an extension only when what precedes
+# it is a whole number by itself and the whole is not.
+_TRAILING_GROUP = re.compile(r"^(?P<main>.*\d)[\s\-]+(?P<ext>\d{1,6})$")
+RESIDENT_TYPES = ("MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE")
+SERVICE_TYPES = ("TOLL_FREE", "SHARED_COST", "UAN", "PREMIUM_RATE", "VOIP")
+
+
+def _parse_cn(text: str):  # noqa: ANN202 - phonenumbers.PhoneNumber, imported lazily
+    """libphonenumber's reading of `text` for region CN, or None when it sees no number at all."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _valid(number) -> bool:  # noqa: ANN001
+    import phonenumbers
+
+    return number is not None and number.country_code == 86 and phonenumbers.is_valid_number(number)
+
+
+def _type_name(number) -> str:  # noqa: ANN001
+    import phonenumbers
+
+    kind = phonenumbers.number_type(number)
+    return next((k for k, v in vars(phonenumbers.PhoneNumberType).items() if v == kind), "UNKNOWN")
+
+
+def _split_extension(compact: str) -> tuple[str, str]:
+    """(number, extension) of what was typed; the extension is "" when there is none."""
+    marked = _EXTENSION.match(compact)
+    if marked and re.search(r"\d", marked.group("main")):
+        return marked.group("main"), marked.group("ext")
+    trailing = _TRAILING_GROUP.match(compact)
+    if trailing and not _valid(_parse_cn(compact)) and _valid(_parse_cn(trailing.group("main"))):
+        return trailing.group("main"), trailing.group("ext")
+    return compact, ""
+
+
+def _area_code_length(national: str) -> int:
+    """Without the trunk 0: 10 and 2X have two digits, every other area code three."""
+    return 2 if national.startswith(("10", "2")) else 3
+
+
+def _landline_problem(national: str) -> str:
+    """Why a number that starts with an area code is not a number libphonenumber knows, in one sentence."""
+    cut = _area_code_length(national)
+    area, subscriber = national[:cut], national[cut:]
+
+    def valid(digits: str) -> bool:
+        return _valid(_parse_cn("0" + digits))
+
+    if any(valid(national + d) for d in "0123456789"):
+        return f"区号0{area}的座机号码应为{len(subscriber) + 1}位，这里只有{len(subscriber)}位，请核对。"
+    if len(subscriber) > 1 and valid(national[:-1]):
+        return f"区号0{area}的座机号码应为{len(subscriber) - 1}位，这里有{len(subscriber)}位，请核对。"
+    probes = [area + lead + "0" * size for lead in "2345678" for size in (6, 7)]
+    if not any(valid(probe) for probe in probes):
+        return f"区号0{area}不存在，请核对区号。"
+    return f"0{area}-{subscriber} 不是有效的座机号码，请核对。"
+
+
+def _is_mobile_prefix(digits: str) -> bool:
+    return digits.startswith("1") and not digits.startswith("10")
+
+
+def _typed_national(main: str, digits: str) -> str:
+    """The digits as dialled at home: +86/0086 taken off, the trunk 0 put back before an area code."""
+    international = main.startswith("+") or digits.startswith("0086")
+    if international:
+        digits = digits[4:] if digits.startswith("0086") else digits.removeprefix("86")
+        if not _is_mobile_prefix(digits):
+            digits = "0" + digits
+    if len(digits) == 12 and digits.startswith("0") and _is_mobile_prefix(digits[1:]):
+        digits = digits[1:]  # a mobile typed with a leading 0 (013812345678)
+    return digits
+
+
+def phone_problem(digits: str) -> str:
+    """Why a run of digits (already without +86) is not a phone number, in one Chinese sentence."""
+    if _is_mobile_prefix(digits):
+        if len(digits) != 11:
+            return f"手机号应为11位，现在是{len(digits)}位。"
+        return f"{digits[:3]}不是已分配的手机号段，请核对号码。"
+    if digits.startswith("0") and len(digits) >= 9:
+        return _landline_problem(digits[1:])
+    if len(digits) in (7, 8):
+        return "座机号码请带上区号（如0755-86123458）。"
+    return "电话号码格式不对：手机号为11位（如13812345678），座机需带区号（如010-62345678）。"
+
+
+def _stored_form(number, kind: str) -> str:  # noqa: ANN001
+    """13812345678 for a mobile, 0755-86123458 for a landline, 400-123-4567 for a service number."""
+    import phonenumbers
+
+    national = str(number.national_number)
+    if kind == "MOBILE":
+        return national
+    if kind in ("FIXED_LINE", "FIXED_LINE_OR_MOBILE"):
+        cut = phonenumbers.length_of_geographical_area_code(number) or _area_code_length(national)
+        return f"0{national[:cut]}-{national[cut:]}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+
+
+def normalise_phone(text: str, field: str = "phone", *, allow_service: bool = False) -> str:
+    """A phone number as libphonenumber (region CN) reads it, in the stored form, or one Chinese sentence.
+
+    Stored forms: a mobile as its 11 digits (13812345678, also when typed +86…, 0086… or with a
+    leading 0), a landline as area code and number (0755-86123458, also when typed +86 755 …),
+    an extension after 转 (0755-86123458转801). A resident's phone is a mobile or a landline;
+    `allow_service` (a unit's phone) also takes 400/800 numbers (400-123-4567) and short
+    service numbers (12345, 95598).
+    """
     raw = nfkc(text)
     if not raw:
         raise DomainError("请填写联系电话。", field)
-    compact = re.sub(r"[\s\-()（）]", "", raw)
-    mobile = re.sub(r"^(\+86|0086|86(?=1\d{10}$))", "", compact)
-    if re.fullmatch(r"1[3-9]\d{9}", mobile):
-        return mobile
-    if re.fullmatch(r"\d+", mobile) and mobile.startswith("1") and len(mobile) != 11:
-        raise DomainError(f"手机号应为11位，现在是{len(mobile)}位。", field)
-    if re.fullmatch(r"1[0-2]\d{9}", mobile):
-        raise DomainError("手机号第二位应为3到9。", field)
-    digits = compact.replace("转", "")
-    if re.fullmatch(r"0\d{9,13}", digits):
-        # Three-digit area codes: 010 and 02X; every other area code has four digits.
-        cut = 3 if digits.startswith(("010", "02")) else 4
-        area, rest = digits[:cut], digits[cut:]
-        if len(rest) in (7, 8):
-            return f"{area}-{rest}"
-        if len(rest) > 8:
-            return f"{area}-{rest[:8]}-{rest[8:]}" if len(rest[:8]) == 8 else f"{area}-{rest}"
-    raise DomainError("电话号码格式不对：手机号为11位（如13812345678），座机需带区号（如010-12345678）。", field)
+    compact = re.sub(r"[()（）\[\]【】]", " ", raw).strip()
+    compact = re.sub(r"[\u2010-\u2015]", "-", compact)  # the dashes an IME types for a hyphen
+    main, extension = _split_extension(compact)
+    digits = re.sub(r"\D", "", main)
+    if not digits or re.search(r"[^\d\s\-+.]", main):
+        raise DomainError("电话号码只能包含数字、空格、连字符和“+”（分机号写在“转”之后，如0755-86123458转801）。", field)
+    number = _parse_cn(main)
+    if number is not None and number.country_code != 86:
+        raise DomainError("只能登记中国大陆的电话号码（+86）。", field)
+    if allow_service and not extension and not main.startswith("+"):
+        from phonenumbers import shortnumberinfo
+
+        short = _parse_cn(digits)
+        if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, "CN"):
+            return digits
+    if not _valid(number):
+        raise DomainError(phone_problem(_typed_national(main, digits)), field)
+    kind = _type_name(number)
+    if kind in SERVICE_TYPES:
+        if not allow_service:
+            raise DomainError(f"{digits[:3]}开头的号码是单位的服务热线，不能登记为居民的联系电话。", field)
+    elif kind not in RESIDENT_TYPES:
+        raise DomainError("这个号码不是手机号或座机号，请核对。", field)
+    stored = _stored_form(number, kind)
+    if extension:
+        if kind == "MOBILE":
+            raise DomainError("手机号没有分机号，请去掉“转”后面的数字。", field)
+        stored += EXTENSION_MARK + extension
+    return stored
+
+
+def phone_tail(phone: str | None) -> str:
+    """The last four digits of a stored phone's number (not of its extension): what a lookup types."""
+    main = (phone or "").split(EXTENSION_MARK, 1)[0]
+    return re.sub(r"\D", "", main)[-4:]
 
 
 @dataclass(frozen=True)

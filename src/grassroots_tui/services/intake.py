@@ -221,7 +221,8 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
         raise DomainError("派单需要选择承办单位。", "unit")
     if handling == "answer":
         check_text(draft.answer, "答复内容", "answer", required=True, limit=5000)
-    prepared = prepare_resident(draft.new_resident) if draft.new_resident is not None else None
+    prepared = (prepare_resident(draft.new_resident, today=ws.now().date())
+                if draft.new_resident is not None else None)
     location = _location(draft)
     created = False
     with ws.write() as s:

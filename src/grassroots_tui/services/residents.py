@@ -37,6 +37,7 @@ from grassroots_tui.domain.validation import (
     parse_address,
     parse_address_shorthand,
     parse_id_number,
+    phone_tail,
 )
 from grassroots_tui.io.residents_import import (
     LABELS,
@@ -190,8 +191,11 @@ def _tags(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def prepare_resident(draft: ResidentDraft) -> PreparedResident:
-    """Check and normalise a draft (no database): Chinese message and field name on the first error."""
+def prepare_resident(draft: ResidentDraft, *, today: date) -> PreparedResident:
+    """Check and normalise a draft (no database): Chinese message and field name on the first error.
+
+    `today` is the workspace clock's date: an ID number's birth date after it is refused.
+    """
     name = check_name(draft.name)
     keep_phone = draft.phone is None
     phone = "" if keep_phone or not nfkc(draft.phone) else normalise_phone(draft.phone or "")
@@ -208,7 +212,7 @@ def prepare_resident(draft: ResidentDraft) -> PreparedResident:
             raise DomainError(f"未知证件类型“{draft.id_type}”。", "id_type")
     if not keep_id and nfkc(draft.id_number):
         if id_type == "id_card":
-            info = parse_id_number(draft.id_number or "")
+            info = parse_id_number(draft.id_number or "", today=today)
             number, birth, sex = info.number, info.birth_date, info.sex
         else:
             number = check_other_document(draft.id_number or "")
@@ -280,7 +284,7 @@ def resident_row(p: PreparedResident, now: datetime) -> dict:
     return dict(
         name=p.name, name_pinyin=full_pinyin(p.name), name_initials=initials(p.name), sort_key=sort_key(p.name),
         sex=p.sex, birth_date=p.birth_date, id_type=p.id_type, id_number=p.id_number, phone=p.phone,
-        phone_tail=p.phone[-4:] if p.phone else "", estate=p.estate, building=p.building,
+        phone_tail=phone_tail(p.phone), estate=p.estate, building=p.building,
         unit_no=p.unit_no, room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
         residence_type=p.residence_type, tenure=p.tenure, next_visit_due=p.next_visit_due,
         created_at=now, updated_at=now,
@@ -306,7 +310,7 @@ def insert_resident(s: Session, ws: Workspace, p: PreparedResident) -> Resident:
 
 
 def add_resident(ws: Workspace, actor_id: int, draft: ResidentDraft) -> ResidentView:
-    prepared = prepare_resident(draft)
+    prepared = prepare_resident(draft, today=ws.now().date())
     with ws.write() as s:
         resident = insert_resident(s, ws, prepared)
         return _view(resident, prepared.tags, _disclosure(ws))
@@ -315,7 +319,7 @@ def add_resident(ws: Workspace, actor_id: int, draft: ResidentDraft) -> Resident
 def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: ResidentDraft,
                     expected_version: int | None = None) -> ResidentView:
     """Edit a resident (one transaction); refused when someone else saved it first."""
-    p = prepare_resident(draft)
+    p = prepare_resident(draft, today=ws.now().date())
     with ws.write() as s:
         r = s.get(Resident, resident_id)
         if r is None:
@@ -336,7 +340,7 @@ def update_resident(ws: Workspace, actor_id: int, resident_id: int, draft: Resid
         values = dict(
             name=p.name, name_pinyin=full_pinyin(p.name), name_initials=initials(p.name), sort_key=sort_key(p.name),
             sex=sex, birth_date=birth, id_type=p.id_type, id_number=number, phone=phone,
-            phone_tail=phone[-4:] if phone else "", estate=p.estate, building=p.building, unit_no=p.unit_no,
+            phone_tail=phone_tail(phone), estate=p.estate, building=p.building, unit_no=p.unit_no,
             room=p.room, grid_code=p.grid, notes=p.notes, relation_to_head=p.relation_to_head,
             residence_type=p.residence_type, tenure=p.tenure, next_visit_due=p.next_visit_due,
             household_id=_household(s, p.household_of, r), updated_at=ws.now(), version=r.version + 1,
@@ -708,6 +712,7 @@ def import_residents(ws: Workspace, actor_id: int, path: Path | str,
             return "/".join(report.columns[k] for k in ("building", "unit", "room") if k in report.columns)
         return report.columns.get(key, LABELS.get(key, ""))
 
+    today = ws.now().date()
     prepared: list[tuple[int, PreparedResident]] = []
     seen_ids: dict[str, int] = {}
     seen_name_phone: dict[tuple[str, str], int] = {}
@@ -728,7 +733,7 @@ def import_residents(ws: Workspace, actor_id: int, path: Path | str,
                 tags=(values.get("tags", ""),), notes=values.get("notes", ""),
                 relation_to_head=values.get("relation_to_head", ""), residence_type=values.get("residence_type", ""),
                 tenure=values.get("tenure", ""),
-            ))
+            ), today=today)
         except DomainError as exc:
             report.errors.append(RowError(row_no, column_of(exc.field), exc.message))
             continue

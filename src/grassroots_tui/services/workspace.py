@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from grassroots_tui.config import Settings
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.pinyin import initials
+from grassroots_tui.domain.validation import normalise_phone
 from grassroots_tui.services.errors import storage_error
 from grassroots_tui.store import migrate
 from grassroots_tui.store.engine import make_engine, writer
@@ -131,6 +132,17 @@ def _foreign_message(path: Path, exc: migrate.ForeignFile) -> str:
     return f"{path} 不是数据库文件（可能是表格或文本文件），未做任何改动；请换一个文件名。"
 
 
+def unit_contact(unit: dict) -> str:
+    """The phone of a unit in units.toml (`contact`): a unit may give a 400/800 or short service number."""
+    text = str(unit.get("contact") or "")
+    if not text.strip():
+        return ""
+    try:
+        return normalise_phone(text, "contact", allow_service=True)
+    except DomainError as exc:
+        raise DomainError(f"units.toml 中“{unit.get('name', '')}”的联系电话有误：{exc.message}", "contact") from None
+
+
 def seed_reference_data(ws: Workspace) -> None:
     """Insert default units, grids, categories and a clerk that the database lacks.
 
@@ -145,7 +157,7 @@ def seed_reference_data(ws: Workspace) -> None:
         have_units = set(s.exec(select(Unit.code)).all())
         for u in st.units:
             if u["code"] not in have_units:
-                s.add(Unit(code=u["code"], name=u["name"], kind=u.get("kind", "committee")))
+                s.add(Unit(code=u["code"], name=u["name"], kind=u.get("kind", "committee"), contact=unit_contact(u)))
         have_grids = set(s.exec(select(Grid.code)).all())
         for g in st.grids:
             if g["code"] not in have_grids:
