@@ -38,7 +38,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "sign": ("note",),
     "return": ("note",),
     "extend": ("until", "note"),
-    "park": ("note",),
+    "park": ("until", "note"),
+    "review": ("until", "note"),
     "resume": ("note",),
     "report": ("note",),
     "followup": ("contacted", "outcome", "satisfaction", "note"),
@@ -51,7 +52,11 @@ NOTE_LABEL = {
     "answer": "答复内容（必填）", "reject": "不予受理理由（必填）", "return": "退单理由（必填）",
     "extend": "延期理由（必填）", "park": "挂账原因（必填）", "report": "办理情况（必填）",
     "followup": "回访记录", "reopen": "重新打开理由（必填）", "merge": "说明",
+    "review": "复核情况（必填）",
 }
+# The date field asks for the new deadline when extending, the next review date when parking.
+UNTIL_LABEL = {"park": "下次复核日期（不填则30天后）", "review": "下次复核日期（不填则30天后）"}
+OPTIONAL_UNTIL = frozenset(UNTIL_LABEL)
 LABELS = {
     "unit": "承办单位", "until": "新的办理期限（如 2026-10-20）", "outcome": "办理结果", "satisfaction": "居民满意度",
     "supervision": "督办级别", "merge_into": "合并到诉求编号", "meeting": "会议编号",
@@ -132,6 +137,8 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
             yield Checkbox(LABELS[name], value=(name == "contacted"), id=f"f-{name}", compact=True)
             return
         label = NOTE_LABEL.get(self.action.value, "备注") if name == "note" else LABELS[name]
+        if name == "until":
+            label = UNTIL_LABEL.get(self.action.value, label)
         yield Static(Text(label), classes="field-label")
         if name == "unit":
             options = [(Text(printable_line(f"{uname}（{code}）")), code) for code, uname in self.units]
@@ -205,12 +212,14 @@ class ConcernActionForm(ModalScreen[ActionDone | None]):
         try:
             until = None
             raw_until = self._value("until")
-            if raw_until is not None:
+            if raw_until is not None and (str(raw_until).strip() or self.action.value not in OPTIONAL_UNTIL):
                 from grassroots_tui.domain.dates import parse_date
 
+                what = "复核日期" if self.action.value in OPTIONAL_UNTIL else "新的期限"
                 if not str(raw_until).strip():
                     raise DomainError("请填写新的办理期限，如 2026-10-20。", "until")
-                until = parse_date(raw_until, self.today, "until", what="新的期限") if self.today else None
+                until = (parse_date(raw_until, self.today, "until", what=what, direction="future")
+                         if self.today else None)
             request = Request(
                 action=self.action,
                 note=(self._value("note") or "").strip(),
