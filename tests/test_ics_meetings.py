@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import vobject
 
-from grassroots_tui.io.ics import build_calendar, meeting_uid
+from grassroots_tui.io.ics import build_calendar, default_uid_domain, meeting_uid
 from grassroots_tui.services import concerns as cs
 from grassroots_tui.services import meetings as ms
 
@@ -31,9 +31,10 @@ def test_read_back_by_vobject_with_times_zone_and_chinese_text(ws, clerk_id, clo
 
     cal = vobject.readOne(data.decode("utf-8"))
     events = {ev.uid.value: ev for ev in cal.vevent_list}
-    assert set(events) == {meeting_uid(first.reference), meeting_uid(second.reference)}
+    domain = default_uid_domain("幸福里社区居民委员会")
+    assert set(events) == {meeting_uid(first.reference, domain), meeting_uid(second.reference, domain)}
 
-    ev = events[meeting_uid(first.reference)]
+    ev = events[meeting_uid(first.reference, domain)]
     start, end = ev.dtstart.value, ev.dtend.value
     assert start == datetime(2026, 12, 3, 14, 30, tzinfo=TZ)
     assert start.astimezone(timezone.utc) == datetime(2026, 12, 3, 6, 30, tzinfo=timezone.utc)
@@ -46,7 +47,7 @@ def test_read_back_by_vobject_with_times_zone_and_chinese_text(ws, clerk_id, clo
     assert "主持人：王主任" in description and "记录人：李四" in description
     assert "1. 3号楼楼道堆满杂物" in description.splitlines()
 
-    late = events[meeting_uid(second.reference)]
+    late = events[meeting_uid(second.reference, domain)]
     assert late.dtstart.value == datetime(2026, 12, 31, 23, 0, tzinfo=TZ)
     assert late.dtend.value == datetime(2027, 1, 1, 0, 30, tzinfo=TZ)
     assert late.dtend.value.astimezone(timezone.utc) == datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc)

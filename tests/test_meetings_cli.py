@@ -24,6 +24,11 @@ def run_json(db: Path, *args: str):  # noqa: ANN201
     return json.loads(run(db, *args, "--json").stdout)
 
 
+def clock_at(monkeypatch, moment: str) -> None:  # noqa: ANN001
+    """The command line's "now" from here on (conftest starts it at 2026-12-02 09:00 +08:00)."""
+    monkeypatch.setenv("GRASSROOTS_NOW", moment)
+
+
 def test_add_json_contract_and_conflict_warning(db_path: Path) -> None:
     out = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "停车位划线",
                    "--start", "2030-12-03 14:30", "--place", "议事厅", "--chair", "王主任")
@@ -52,9 +57,9 @@ def test_relative_start_and_errors_in_one_chinese_line(db_path: Path) -> None:
     assert "找不到会议" in run(db_path, "meeting", "show", "YS-2030-0099", ok=False).output
 
 
-def test_loop_on_the_command_line_with_ics_and_papers(db_path: Path, tmp_path: Path) -> None:
+def test_loop_on_the_command_line_with_ics_and_papers(db_path: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "楼道堆物",
-                   "--start", "2030-12-03 14:30", "--place", "议事厅", "--notice", "2030-11-20")["reference"]
+                   "--start", "2026-12-03 14:30", "--place", "议事厅", "--notice", "2026-11-20")["reference"]
     concern = run_json(db_path, "concern", "add", "--summary", "楼道堆物", "--category", "0203")["reference"]
     run(db_path, "meeting", "agenda", ref, concern)
     for i in range(3):
@@ -63,12 +68,18 @@ def test_loop_on_the_command_line_with_ics_and_papers(db_path: Path, tmp_path: P
     over = run(db_path, "meeting", "vote", ref, "1", "--for", "1", ok=False)
     assert "没有第 1 项决议" in over.output
     run(db_path, "meeting", "resolve", ref, "--text", "物业两周内清理")
+    early = run(db_path, "meeting", "checkin", ref, "1", ok=False)  # the day before
+    assert "签到尚未开始" in early.output and "12月3日 13:30 起才能签到" in early.output
+    clock_at(monkeypatch, "2026-12-03T13:40:00+08:00")
     status = run_json(db_path, "meeting", "checkin", ref, "1", "２")
     assert status["reached"] and status["present"] == 2 and status["entitled"] == 3
+    too_soon = run(db_path, "meeting", "vote", ref, "1", "--for", "2", ok=False)
+    assert "会议尚未开始" in too_soon.output and "会议开始后才能表决" in too_soon.output
+    clock_at(monkeypatch, "2026-12-03T14:45:00+08:00")
     refused = run(db_path, "meeting", "vote", ref, "1", "--for", "2", "--against", "1", ok=False)
     assert "超过了实到的 2 人" in refused.output
     assert run_json(db_path, "meeting", "vote", ref, "1", "--for", "2")["outcome"] == "passed"
-    action = run_json(db_path, "meeting", "action", ref, "1", "--title", "清理杂物", "--due", "2030-12-20",
+    action = run_json(db_path, "meeting", "action", ref, "1", "--title", "清理杂物", "--due", "2026-12-20",
                       "--unit", "WY")
     done = run_json(db_path, "meeting", "done", action["concern_reference"])
     assert done["awaiting_followup"] == [concern]
@@ -104,7 +115,7 @@ def test_papers_escape_user_text(db_path: Path, tmp_path: Path) -> None:
 
 def test_numbers_typed_full_width_or_wrong_get_chinese_answers(db_path: Path) -> None:
     ref = run_json(db_path, "meeting", "add", "--type", "consultation", "--topic", "楼道堆物",
-                   "--start", "2030-12-03 14:30", "--minutes", "６０")["reference"]
+                   "--start", "2026-12-02 09:00", "--minutes", "６０")["reference"]  # starts now
     for i in range(3):
         run(db_path, "meeting", "invite", ref, "--name", f"代表{i}", "--role", "member")
     run(db_path, "meeting", "resolve", ref, "--text", "物业两周内清理")

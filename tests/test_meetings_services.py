@@ -42,6 +42,11 @@ def people(ws, ref: str, n: int) -> list[int]:  # noqa: ANN001
     return [ms.add_participant(ws, ref, f"代表{i}", role="member").id for i in range(1, n + 1)]
 
 
+def during(clock) -> datetime:  # noqa: ANN001
+    """Ten minutes into the meeting of `draft()` (3 December, 14:30): check-in and votes are open."""
+    return clock.set(2026, 12, 3, 14, 40)
+
+
 def test_schedule_returns_reference_and_warnings(ws, clerk_id, now) -> None:  # noqa: ANN001
     first = ms.schedule_meeting(ws, clerk_id, draft())
     assert first.meeting.reference == "YS-2026-0001"
@@ -88,6 +93,7 @@ def test_the_whole_loop(ws, clerk_id, now, clock) -> None:  # noqa: ANN001
     assert quorum.reached and quorum.required == 6
 
     res = ms.add_resolution(ws, meeting.reference, "由物业在两周内清理楼道杂物，居委会督促")
+    during(clock)
     with pytest.raises(DomainError, match="超过了实到的 6 人"):
         ms.record_vote(ws, clerk_id, res.id, 5, 1, 1)
     vote = ms.record_vote(ws, clerk_id, res.id, 5, 1, 0)
@@ -119,6 +125,7 @@ def test_the_whole_loop(ws, clerk_id, now, clock) -> None:  # noqa: ANN001
 def test_failed_quorum_cannot_pass(ws, clerk_id, now, clock) -> None:  # noqa: ANN001
     meeting = ms.schedule_meeting(ws, clerk_id, draft(type="residents", notice_date=date(2026, 11, 25))).meeting
     ids = people(ws, meeting.reference, 10)
+    during(clock)
     for pid in ids[:5]:  # exactly half: not more than half
         status = ms.set_present(ws, meeting.reference, pid)
     assert not status.reached and status.missing == 1
@@ -133,12 +140,13 @@ def test_failed_quorum_cannot_pass(ws, clerk_id, now, clock) -> None:  # noqa: A
         ms.record_vote(ws, clerk_id, res.id, 6, 0, 0)
 
 
-def test_resolution_on_one_item_moves_only_that_concern(ws, clerk_id, now) -> None:  # noqa: ANN001
+def test_resolution_on_one_item_moves_only_that_concern(ws, clerk_id, now, clock) -> None:  # noqa: ANN001
     refs = two_concerns(ws, clerk_id)
     meeting = ms.schedule_meeting(ws, clerk_id, draft(type="joint", notice_date=date(2026, 11, 20))).meeting
     for ref in refs:
         ms.add_agenda_concern(ws, clerk_id, meeting.reference, ref)
     pid = ms.add_participant(ws, meeting.reference, "物业经理", role="unit_rep").id
+    during(clock)
     ms.set_present(ws, meeting.reference, pid)
     res = ms.add_resolution(ws, meeting.reference, "物业清理消防通道", agenda_position=2)
     assert ms.record_vote(ws, clerk_id, res.id, 1, 0, 0).outcome == "consensus"
@@ -149,10 +157,11 @@ def test_resolution_on_one_item_moves_only_that_concern(ws, clerk_id, now) -> No
     assert cs.get_concern(ws, refs[0]).status == "received"
 
 
-def test_action_closed_from_the_ledger_is_picked_up(ws, clerk_id, now) -> None:  # noqa: ANN001
+def test_action_closed_from_the_ledger_is_picked_up(ws, clerk_id, now, clock) -> None:  # noqa: ANN001
     refs = two_concerns(ws, clerk_id)
     meeting = ms.schedule_meeting(ws, clerk_id, draft(type="joint", notice_date=date(2026, 11, 20))).meeting
     ms.add_agenda_concern(ws, clerk_id, meeting.reference, refs[0])
+    during(clock)
     ms.set_present(ws, meeting.reference, ms.add_participant(ws, meeting.reference, "甲", role="unit_rep").id)
     res = ms.add_resolution(ws, meeting.reference, "限期清理")
     ms.record_vote(ws, clerk_id, res.id, 1)
@@ -187,12 +196,13 @@ def test_talk_meetings_do_not_vote_and_resolve_by_hand_is_refused(ws, clerk_id, 
         cs.act(ws, clerk_id, ref, Request(Action.RESOLVE, meeting_ref=talk.reference))
 
 
-def test_a_failed_action_item_leaves_no_pipeline_entry_behind(ws, clerk_id, now, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failed_action_item_leaves_no_pipeline_entry_behind(ws, clerk_id, now, clock, monkeypatch) -> None:  # noqa: ANN001
     from sqlmodel import select
 
     from grassroots_tui.store.models import ActionItem, Concern
 
     meeting = ms.schedule_meeting(ws, clerk_id, draft(type="joint", notice_date=date(2026, 11, 20))).meeting
+    during(clock)
     ms.set_present(ws, meeting.reference, ms.add_participant(ws, meeting.reference, "甲", role="unit_rep").id)
     res = ms.add_resolution(ws, meeting.reference, "限期清理")
     ms.record_vote(ws, clerk_id, res.id, 1)

@@ -209,13 +209,17 @@ def cancel(
 def ics(
     reference: Annotated[Optional[str], typer.Argument(help="会议编号；不填则导出今后全部会议")] = None,
     out: Annotated[Path, typer.Option("--out", help="写入的 .ics 文件")] = Path("meetings.ics"),
+    remind: Annotated[Optional[str], typer.Option("--remind", help="会前多少分钟提醒（0 不提醒；默认按 settings.toml，"
+                                                                  "一天前）")] = None,
     db: DbOpt = None, as_json: JsonOpt = False, force: ForceOpt = False,
 ) -> None:
     """导出 iCalendar (.ics) 日历文件。"""
 
     def go() -> None:
         from grassroots_tui.io.ics import write_calendar
-        from grassroots_tui.services.meetings import get_meeting, upcoming_meetings
+        from grassroots_tui.services.meetings import calendar_options, get_meeting, upcoming_meetings
+
+        minutes = parse_count(remind, "提醒时间", "remind") if remind is not None else None
 
         output_target(out, force=force, db=db)  # before any work
         ws = _workspace(db)
@@ -225,7 +229,7 @@ def ics(
             else:
                 # Cancelled ones too: a calendar that imported them before learns they are off.
                 rows = [get_meeting(ws, m.reference) for m in upcoming_meetings(ws, limit=500, include_cancelled=True)]
-            write_calendar(out, rows, committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+            write_calendar(out, rows, **calendar_options(ws, minutes))
         finally:
             ws.close()
         if as_json:

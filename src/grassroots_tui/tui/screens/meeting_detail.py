@@ -355,7 +355,7 @@ class MeetingScreen(Screen):
     @work(thread=True, group="meeting-paper", exit_on_error=False)
     def _write_paper(self, ws: Any, choice: Any, path: Any, force: bool = False) -> None:
         from grassroots_tui.io.safe_file import check_target
-        from grassroots_tui.services.meetings import get_meeting, publish_resolution
+        from grassroots_tui.services.meetings import calendar_options, get_meeting, publish_resolution
 
         try:
             check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
@@ -363,7 +363,7 @@ class MeetingScreen(Screen):
             if choice.kind == "ics":
                 from grassroots_tui.io.ics import write_calendar
 
-                path = write_calendar(path, [meeting], committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+                path = write_calendar(path, [meeting], **calendar_options(ws))
             else:
                 from grassroots_tui.io import paper
 
