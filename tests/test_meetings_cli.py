@@ -145,3 +145,46 @@ def test_the_all_upcoming_calendar_tells_of_changes_and_cancellations(db_path: P
     assert [str(e["UID"]) for e in events] == [str(before["UID"])]  # still there, so calendars update it
     assert events[0]["STATUS"] == "CANCELLED"
     assert int(events[0]["SEQUENCE"]) > int(before["SEQUENCE"])
+
+
+def test_move_void_and_carried_out_on_the_command_line(db_path: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    ref = run_json(db_path, "meeting", "add", "--type", "joint", "--topic", "消防通道",
+                   "--start", "2026-12-08 14:30", "--place", "议事厅", "--notice", "2026-12-01")["reference"]
+    moved = run_json(db_path, "meeting", "move", ref, "--start", "2026-12-05 09:00", "--note", "会场维修")
+    assert moved["start"] == "2026-12-05T09:00:00+08:00" and moved["version"] == 2
+    assert any("周末" in w for w in moved["warnings"])
+    text = run(db_path, "meeting", "move", ref, "--start", "2026-12-07 09:00").output
+    assert "已改期到 2026-12-07 09:00" in text
+    concern = run_json(db_path, "concern", "add", "--summary", "消防通道堵塞", "--category", "0203")["reference"]
+    run(db_path, "meeting", "agenda", ref, concern)
+    run(db_path, "meeting", "invite", ref, "--name", "物业经理", "--role", "unit_rep")
+    run(db_path, "meeting", "resolve", ref, "--text", "物业当场清理")
+    run(db_path, "meeting", "resolve", ref, "--text", "录重了")
+    clock_at(monkeypatch, "2026-12-07T09:10:00+08:00")
+    run(db_path, "meeting", "checkin", ref, "1")
+    run(db_path, "meeting", "vote", ref, "1", "--for", "1")
+    no_reason = run(db_path, "meeting", "void-vote", ref, "1", ok=False)
+    assert no_reason.exit_code == 1 and "作废原因" in no_reason.output and "Traceback" not in no_reason.output
+    assert run_json(db_path, "meeting", "void-vote", ref, "1", "--reason", "点错了决议")["status"] == "draft"
+    run(db_path, "meeting", "vote", ref, "1", "--for", "1")
+    run(db_path, "meeting", "void", ref, "2", "--reason", "与决议 1 重复")
+    done = run_json(db_path, "meeting", "carried", ref, "1", "--note", "已当场清理")
+    assert done["awaiting_followup"] == [concern]
+    shown = run_json(db_path, "meeting", "show", ref)
+    first, second = shown["resolutions"]
+    assert first["carried_out"] and first["vote"]["voided_at"] is None
+    assert [v["void_reason"] for v in first["voided_votes"]] == ["点错了决议"]
+    assert second["voided"] and second["status_label"] == "已作废" and second["void_reason"] == "与决议 1 重复"
+    assert [e["action"] for e in shown["events"]] == ["rescheduled", "rescheduled", "void_vote", "void_resolution",
+                                                      "carried_out"]
+    text = run(db_path, "meeting", "show", ref).output
+    assert "[已作废：与决议 1 重复]" in text and "已作废的表决" in text and "点错了决议" in text
+    assert "[已落实]" in text and "改期：会场维修" in text
+
+    ics = tmp_path / "m.ics"
+    run(db_path, "meeting", "ics", ref, "--out", str(ics), "--remind", "３０")
+    event = vobject.readOne(ics.read_text(encoding="utf-8")).vevent
+    assert event.uid.value.startswith(f"{ref}@") and int(event.sequence.value) >= 3
+    assert str(event.valarm.trigger.value) == "-1 day, 23:30:00"
+    bad = run(db_path, "meeting", "ics", ref, "--out", str(ics), "--remind", "半天", "--force", ok=False)
+    assert bad.exit_code == 1 and "提醒时间应填整数" in bad.output
