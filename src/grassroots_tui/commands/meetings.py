@@ -593,62 +593,49 @@ def done(
 
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="作废原因（必填）")]
+NumberArg = Annotated[str, typer.Argument(help="第几项决议")]
 
 
-@meeting_app.command("void-vote")
-def void_vote(
-    reference: RefArg,
-    number: Annotated[str, typer.Argument(help="第几项决议")],
-    reason: ReasonOpt = "",
-    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """表决记录有误：作废（保留记录和原因，不再计入），决议回到上一次表决的结果或待表决。"""
+def _void(which: str, reference: str, number: str, reason: str, db, clerk, as_json: bool) -> None:  # noqa: ANN001
+    """Void the vote (`which` "vote") or the whole resolution: kept with the reason, not counted."""
 
     def go() -> None:
-        from grassroots_tui.services.meetings import void_vote as void
+        from grassroots_tui.services.meetings import void_resolution, void_vote
 
         ws = _workspace(db)
         try:
-            r = void(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), reason)
+            call = void_vote if which == "vote" else void_resolution
+            r = call(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), reason)
         finally:
             ws.close()
         if as_json:
             _print_json(r)
-        else:
+        elif which == "vote":
             say(f"决议 {r.position} 的表决已作废，现为“{r.status_label}”。")
-
-    _run(go)
-
-
-@meeting_app.command("void")
-def void_resolution(
-    reference: RefArg,
-    number: Annotated[str, typer.Argument(help="第几项决议")],
-    reason: ReasonOpt = "",
-    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """决议记录有误：作废（保留记录和原因，不再计入、不公示）。"""
-
-    def go() -> None:
-        from grassroots_tui.services.meetings import void_resolution as void
-
-        ws = _workspace(db)
-        try:
-            r = void(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), reason)
-        finally:
-            ws.close()
-        if as_json:
-            _print_json(r)
         else:
             say(f"决议 {r.position} 已作废：{one_line(r.void_reason)}")
 
     _run(go)
 
 
+@meeting_app.command("void-vote")
+def void_vote(reference: RefArg, number: NumberArg, reason: ReasonOpt = "",
+              db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False) -> None:
+    """表决记录有误：作废（保留记录和原因，不再计入），决议回到上一次表决的结果或待表决。"""
+    _void("vote", reference, number, reason, db, clerk, as_json)
+
+
+@meeting_app.command("void")
+def void_resolution(reference: RefArg, number: NumberArg, reason: ReasonOpt = "",
+                    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False) -> None:
+    """决议记录有误：作废（保留记录和原因，不再计入、不公示）。"""
+    _void("resolution", reference, number, reason, db, clerk, as_json)
+
+
 @meeting_app.command("carried")
 def carried(
     reference: RefArg,
-    number: Annotated[str, typer.Argument(help="第几项决议")],
+    number: NumberArg,
     note: Annotated[str, typer.Option("--note", help="落实情况")] = "",
     db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
 ) -> None:

@@ -815,6 +815,15 @@ def _void_reason(reason: str) -> str:
     return check_text(reason, "作废原因", "reason", required=True, limit=500)
 
 
+def _voidable(s: Session, resolution_id: int) -> tuple[Resolution, Meeting]:
+    res = s.get(Resolution, resolution_id)
+    if res is None:
+        raise NotFound("找不到这项决议。", "resolution")
+    if res.voided_at is not None:
+        raise DomainError(f"决议 {res.position} 已作废。", "resolution")
+    return res, s.get(Meeting, res.meeting_id)
+
+
 def _undone(s: Session, res: Resolution, what: str) -> None:
     """A resolution whose follow-on work has begun cannot lose its vote or itself."""
     if res.done_at is not None:
@@ -833,12 +842,7 @@ def void_vote(ws: Workspace, actor_id: int, resolution_id: int, reason: str,
     reason = _void_reason(reason)
     now = ws.now()
     with ws.write() as s:
-        res = s.get(Resolution, resolution_id)
-        if res is None:
-            raise NotFound("找不到这项决议。", "resolution")
-        if res.voided_at is not None:
-            raise DomainError(f"决议 {res.position} 已作废。", "resolution")
-        meeting = s.get(Meeting, res.meeting_id)
+        res, meeting = _voidable(s, resolution_id)
         valid = s.exec(select(Vote).where(Vote.resolution_id == res.id, Vote.voided_at.is_(None))
                        .order_by(Vote.id.desc())).all()
         if not valid:
@@ -862,13 +866,8 @@ def void_resolution(ws: Workspace, actor_id: int, resolution_id: int, reason: st
     reason = _void_reason(reason)
     now = ws.now()
     with ws.write() as s:
-        res = s.get(Resolution, resolution_id)
-        if res is None:
-            raise NotFound("找不到这项决议。", "resolution")
-        if res.voided_at is not None:
-            raise DomainError(f"决议 {res.position} 已作废。", "resolution")
+        res, meeting = _voidable(s, resolution_id)
         _undone(s, res, "作废")
-        meeting = s.get(Meeting, res.meeting_id)
         _event(s, meeting, "void_resolution", actor_id, now, reason, resolution_id=res.id, status=res.status)
         _bump_version(s, Resolution, res, expected_version, f"决议 {res.position}", status="voided",
                       voided_at=now, voided_by=actor_id, void_reason=reason)
