@@ -106,7 +106,9 @@ def main() -> None:
         print(f"upcoming    service {ms(upcoming)}")
         print(f"week page   raw SQL {ms(raw)}")
 
-        ref = con.execute("SELECT reference, id FROM meeting ORDER BY id LIMIT 1").fetchone()
+        # a meeting that has begun: check-in is refused before its window opens
+        ref = con.execute("SELECT reference, id FROM meeting WHERE start_at <= ? ORDER BY id LIMIT 1",
+                          (to_db(NOW),)).fetchone()
         ids = [r[0] for r in con.execute("SELECT id FROM meeting_participant WHERE meeting_id = ?", (ref[1],))]
         service, raw = [], []
         for pid in ids[: min(len(ids), args.samples)]:

@@ -85,7 +85,8 @@ def build(path: Path, clock: FixedClock | None = None) -> dict[str, str]:
     from grassroots_tui.services.workspace import Workspace
 
     write_config(user_config_dir(), packaged_data_dir())
-    ws = Workspace.open(path, clock=clock or FixedClock())
+    clock = clock or FixedClock()
+    ws = Workspace.open(path, clock=clock)
     try:
         me = current_clerk(ws).id
         grid = ws.settings.grids[0]["code"]
@@ -108,6 +109,7 @@ def build(path: Path, clock: FixedClock | None = None) -> dict[str, str]:
         meeting = schedule_meeting(ws, me, MeetingDraft(
             type="consultation", topic="议题" + PAYLOAD, start=MEETING_START, place="议事厅" + PAYLOAD,
             chair=PAYLOAD, minute_taker=PAYLOAD, notes=PAYLOAD)).meeting.reference
+        today, clock.now = clock.now, MEETING_START  # check-in and votes once the meeting has begun
         for i in range(3):
             p = add_participant(ws, meeting, f"{i}{PAYLOAD}"[:50], role="member", organisation=PAYLOAD)
             set_present(ws, meeting, p.id)
@@ -118,6 +120,7 @@ def build(path: Path, clock: FixedClock | None = None) -> dict[str, str]:
         record_minutes(ws, meeting, 2, PAYLOAD)
         resolution = add_resolution(ws, meeting, "决议" + PAYLOAD)
         record_vote(ws, me, resolution.id, 3)
+        clock.now = today
         action = add_action_item(ws, me, resolution.id, "事项" + PAYLOAD, unit="WY",
                                  due=datetime(2026, 10, 30, tzinfo=TZ).date())
     finally:

@@ -22,7 +22,7 @@ def run_json(db: Path, *args: str):  # noqa: ANN201
 
 def _meeting(db: Path) -> str:
     ref = run_json(db, "meeting", "add", "--type", "consultation", "--topic", "楼道堆物",
-                   "--start", "2030-12-03 14:30")["reference"]
+                   "--start", "2026-12-02 09:30")["reference"]  # half an hour after GRASSROOTS_NOW: check-in open
     for i in range(3):
         assert run(db, "meeting", "invite", ref, "--name", f"代表{i}", "--role", "member").exit_code == 0
     return ref
@@ -66,10 +66,10 @@ def test_the_service_the_screens_use_is_all_or_none(ws, clerk_id) -> None:  # no
     from grassroots_tui.domain.errors import DomainError
     from grassroots_tui.services.meetings import MeetingDraft, add_participant, get_meeting, schedule_meeting, set_present
 
-    start = datetime(2030, 12, 3, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    start = datetime(2026, 9, 30, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # the clock's 09:00: check-in open
     ref = schedule_meeting(ws, clerk_id, MeetingDraft(type="consultation", topic="议题", start=start)).meeting.reference
     ids = [add_participant(ws, ref, name=f"代表{i}").id for i in range(2)]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="参会名单中没有这个人"):
         set_present(ws, ref, [ids[0], 10_000])
     assert [p.present for p in get_meeting(ws, ref).participants] == [False, False]
     assert set_present(ws, ref, ids).present == 2

@@ -11,7 +11,7 @@ import pytest
 from grassroots_tui.domain.errors import StaleVersion
 
 TZ = ZoneInfo("Asia/Shanghai")
-START = datetime(2030, 12, 3, 14, 30, tzinfo=TZ)
+START = datetime(2026, 9, 30, 9, 0, tzinfo=TZ)  # the `clock` fixture's now: check-in and votes open
 
 
 def meeting_with_item(ws, clerk_id) -> str:  # noqa: ANN001

@@ -17,8 +17,13 @@ NOW = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)  # Monday
 
 
 class Clock:
+    """Settable: the meeting is scheduled days ahead, checked in and voted once it has begun."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
     def __call__(self) -> datetime:
-        return NOW
+        return self.now
 
 
 def build(path: Path) -> list[str]:
@@ -116,7 +121,8 @@ async def test_the_whole_loop_by_keyboard(tmp_path: Path, make_app) -> None:  # 
 
     path = tmp_path / "loop.sqlite3"
     refs = build(path)
-    app = GrassrootsApp(path, clock=Clock())
+    clock = Clock()
+    app = GrassrootsApp(path, clock=clock)
     app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.ws is not None and app.clerk is not None)
@@ -140,7 +146,8 @@ async def test_the_whole_loop_by_keyboard(tmp_path: Path, make_app) -> None:  # 
         assert [a.concern_reference for a in detail.meeting.agenda] == refs
         assert "议题 2" in screen_text(app)
 
-        # -- participants and check-in: 3 entitled, quorum (at least 2/3) is 2
+        # -- participants and check-in: 3 entitled, quorum (at least 2/3) is 2; the meeting has begun
+        clock.now = datetime(2026, 12, 3, 14, 35, tzinfo=TZ)
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen) and app.screen.meeting is not None)
         checkin = app.screen
@@ -221,6 +228,7 @@ async def test_the_whole_loop_by_keyboard(tmp_path: Path, make_app) -> None:  # 
         await wait_for(pilot, lambda: isinstance(app.screen, MeetingsScreen))
         detail = await new_meeting(pilot, app, "加装电梯意见征询", "12-04 9:00", type_downs=4)
         assert detail.meeting.type == "residents"
+        clock.now = datetime(2026, 12, 4, 9, 5, tzinfo=TZ)
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen) and app.screen.meeting is not None)
         checkin = app.screen

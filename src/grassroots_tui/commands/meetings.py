@@ -6,6 +6,7 @@ grassroots meeting list [--from DATE] [--to DATE] [--limit N] [--json]
 grassroots meeting show YS-2026-0001 [--json]
 grassroots meeting ics [YS-2026-0001] --out FILE [--force]  (one meeting, or all upcoming)
 grassroots meeting cancel YS-2026-0001 [--note …]
+grassroots meeting move YS-2026-0001 --start "2026-12-05 14:30" [--minutes 90] [--place …] [--chair …] [--note …]
 grassroots meeting paper YS-2026-0001 --kind notice|signin|minutes|resolution|result --out FILE [--force]
 grassroots meeting invite REF --name … [--role member|resident|unit_rep|observer] [--org …] [--resident-phone …]
 grassroots meeting checkin REF 1 2 3 …                 (numbers of the participant list)
@@ -15,6 +16,9 @@ grassroots meeting resolve REF --text "…" [--item N]   (a resolution; no --ite
 grassroots meeting vote REF N --for 6 --against 1 --abstain 0 [--method hands|secret|voice]
 grassroots meeting action REF N --title "…" --due 2026-12-17 [--unit WY]
 grassroots meeting done YD-2026-000001 [--note …]
+grassroots meeting carried REF N [--note …]            (a passed resolution that needs no action item)
+grassroots meeting void-vote REF N --reason "…"        (the vote was recorded in error: kept as 已作废)
+grassroots meeting void REF N --reason "…"             (the resolution was recorded in error)
 """
 
 from __future__ import annotations
@@ -47,8 +51,10 @@ def _detail_json(m) -> dict:  # noqa: ANN001
         "rule": m.rule_summary,
         "quorum": _plain(m.quorum) | {"reached": m.quorum.reached, "text": m.quorum.describe()} if m.quorum else None,
         "participants": _plain(m.participants), "agenda": _plain(m.agenda),
-        "resolutions": [_plain(r) | {"carried": r.carried, "actions": [_plain(a) | {"done": a.done} for a in r.actions]}
+        "resolutions": [_plain(r) | {"carried": r.carried, "voided": r.voided, "carried_out": r.carried_out,
+                                     "actions": [_plain(a) | {"done": a.done} for a in r.actions]}
                         for r in m.resolutions],
+        "events": _plain(m.events),
     })
     return data
 
@@ -72,14 +78,26 @@ def _print_detail(m) -> None:  # noqa: ANN001
             say(f"  {a.position}. {one_line(a.title)}（{a.source_label}{ref}）")
     for r in m.resolutions:
         scope = f"议题 {r.agenda_position}" if r.agenda_position else "全部议题"
-        say(f"决议 {r.position}（{scope}）：{r.text}  [{r.status_label}]")
+        state = f"{r.status_label}：{one_line(r.void_reason)}" if r.voided else (
+            "已落实" if r.carried_out else r.status_label)
+        say(f"决议 {r.position}（{scope}）：{one_line(r.text)}  [{state}]")
         if r.vote:
-            v = r.vote
-            say(f"    表决：赞成 {v.votes_for} 反对 {v.votes_against} 弃权 {v.votes_abstain}，"
-                       f"实到 {v.present}/应到 {v.entitled}（{v.method_label}）")
+            say(f"    表决：{_counts(r.vote)}")
+        for v in r.voided_votes:
+            say(f"    已作废的表决：{_counts(v)}，记为{v.outcome_label}（作废原因：{one_line(v.void_reason)}）")
         for a in r.actions:
             say(f"    议定事项 {a.concern_reference} {a.title}  {a.unit_name or a.owner or '-'}  "
                        f"期限 {_fmt(a.due_at)}  [{a.status_label}]")
+    if m.events:
+        say("记录：")
+        for e in m.events:
+            which = f" 决议 {e.resolution_position}" if e.resolution_position else ""
+            say(f"  {_fmt(e.at)}  {e.action_label}{which}" + (f"：{one_line(e.note)}" if e.note else ""))
+
+
+def _counts(v) -> str:  # noqa: ANN001
+    return (f"赞成 {v.votes_for} 反对 {v.votes_against} 弃权 {v.votes_abstain}，"
+            f"实到 {v.present}/应到 {v.entitled}（{v.method_label}）")
 
 
 @meeting_app.command("add")
@@ -184,7 +202,7 @@ def show(reference: RefArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
 def cancel(
     reference: RefArg,
     note: Annotated[str, typer.Option("--note", help="取消原因")] = "",
-    db: DbOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """取消会议（已有表决记录的会议不能取消）。"""
 
@@ -194,7 +212,7 @@ def cancel(
 
         ws = _workspace(db)
         try:
-            m = update_status(ws, reference, "cancelled", f"取消：{note}" if note else "")
+            m = update_status(ws, reference, "cancelled", f"取消：{note}" if note else "", actor_id=_clerk(ws, clerk).id)
         finally:
             ws.close()
         if as_json:
@@ -205,17 +223,59 @@ def cancel(
     _run(go)
 
 
+@meeting_app.command("move")
+def move(
+    reference: RefArg,
+    start: Annotated[str, typer.Option("--start", help="新的开始时间，如 2026-12-05 14:30、后天下午三点")],
+    minutes: Annotated[Optional[str], typer.Option("--minutes", help="预计时长（分钟，默认不变）")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="新的地点（默认不变）")] = None,
+    chair: Annotated[Optional[str], typer.Option("--chair", help="新的主持人（默认不变）")] = None,
+    notice: Annotated[Optional[str], typer.Option("--notice", help="新的通知日期（默认不变）")] = None,
+    note: Annotated[str, typer.Option("--note", help="改期原因")] = "",
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """会议改期：重新检查会场、主持人冲突，通知期和工作日。"""
+
+    def go() -> None:
+        from grassroots_tui.domain.dates import parse_date, parse_datetime
+        from grassroots_tui.services.meetings import as_json as to_json
+        from grassroots_tui.services.meetings import reschedule_meeting
+
+        ws = _workspace(db)
+        try:
+            now = ws.now()
+            result = reschedule_meeting(
+                ws, _clerk(ws, clerk).id, reference, parse_datetime(start, now, "start"),
+                parse_count(minutes, "预计时长", "minutes", minimum=1) if minutes is not None else None, place, chair,
+                parse_date(notice, now.date(), "notice", what="通知日期") if notice else None, note)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(to_json(result.meeting) | {"warnings": result.warnings})
+            return
+        m = result.meeting
+        say(f"{m.reference} 已改期到 {_fmt(m.start_at)} 至 {m.end_at:%H:%M}，地点：{m.place or '-'}")
+        for w in result.warnings:
+            say(f"提醒：{w}")
+
+    _run(go)
+
+
 @meeting_app.command("ics")
 def ics(
     reference: Annotated[Optional[str], typer.Argument(help="会议编号；不填则导出今后全部会议")] = None,
     out: Annotated[Path, typer.Option("--out", help="写入的 .ics 文件")] = Path("meetings.ics"),
+    remind: Annotated[Optional[str], typer.Option("--remind", help="会前多少分钟提醒（0 不提醒；默认按 settings.toml，"
+                                                                  "一天前）")] = None,
     db: DbOpt = None, as_json: JsonOpt = False, force: ForceOpt = False,
 ) -> None:
     """导出 iCalendar (.ics) 日历文件。"""
 
     def go() -> None:
         from grassroots_tui.io.ics import write_calendar
-        from grassroots_tui.services.meetings import get_meeting, upcoming_meetings
+        from grassroots_tui.services.meetings import calendar_options, get_meeting, upcoming_meetings
+
+        minutes = parse_count(remind, "提醒时间", "remind") if remind is not None else None
 
         output_target(out, force=force, db=db)  # before any work
         ws = _workspace(db)
@@ -225,7 +285,7 @@ def ics(
             else:
                 # Cancelled ones too: a calendar that imported them before learns they are off.
                 rows = [get_meeting(ws, m.reference) for m in upcoming_meetings(ws, limit=500, include_cancelled=True)]
-            write_calendar(out, rows, committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+            write_calendar(out, rows, **calendar_options(ws, minutes))
         finally:
             ws.close()
         if as_json:
@@ -528,5 +588,71 @@ def done(
             _print_json({"reference": ref, "awaiting_followup": moved})
         else:
             say(f"{ref} 已办结。" + (f"转入待回访：{'、'.join(moved)}" if moved else ""))
+
+    _run(go)
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="作废原因（必填）")]
+NumberArg = Annotated[str, typer.Argument(help="第几项决议")]
+
+
+def _void(which: str, reference: str, number: str, reason: str, db, clerk, as_json: bool) -> None:  # noqa: ANN001
+    """Void the vote (`which` "vote") or the whole resolution: kept with the reason, not counted."""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import void_resolution, void_vote
+
+        ws = _workspace(db)
+        try:
+            call = void_vote if which == "vote" else void_resolution
+            r = call(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), reason)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json(r)
+        elif which == "vote":
+            say(f"决议 {r.position} 的表决已作废，现为“{r.status_label}”。")
+        else:
+            say(f"决议 {r.position} 已作废：{one_line(r.void_reason)}")
+
+    _run(go)
+
+
+@meeting_app.command("void-vote")
+def void_vote(reference: RefArg, number: NumberArg, reason: ReasonOpt = "",
+              db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False) -> None:
+    """表决记录有误：作废（保留记录和原因，不再计入），决议回到上一次表决的结果或待表决。"""
+    _void("vote", reference, number, reason, db, clerk, as_json)
+
+
+@meeting_app.command("void")
+def void_resolution(reference: RefArg, number: NumberArg, reason: ReasonOpt = "",
+                    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False) -> None:
+    """决议记录有误：作废（保留记录和原因，不再计入、不公示）。"""
+    _void("resolution", reference, number, reason, db, clerk, as_json)
+
+
+@meeting_app.command("carried")
+def carried(
+    reference: RefArg,
+    number: NumberArg,
+    note: Annotated[str, typer.Option("--note", help="落实情况")] = "",
+    db: DbOpt = None, clerk: ClerkOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """通过的决议无需分解议定事项、已经落实：上会的诉求转入待回访。"""
+
+    def go() -> None:
+        from grassroots_tui.services.meetings import carry_out_resolution
+
+        ws = _workspace(db)
+        try:
+            moved = carry_out_resolution(ws, _clerk(ws, clerk).id, _resolution_id(ws, reference, number), note)
+        finally:
+            ws.close()
+        if as_json:
+            _print_json({"reference": reference, "resolution": int(parse_count(number, "决议序号", "resolution")),
+                         "awaiting_followup": moved})
+        else:
+            say(f"决议 {number} 已落实。" + (f"转入待回访：{'、'.join(moved)}" if moved else ""))
 
     _run(go)

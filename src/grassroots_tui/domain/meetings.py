@@ -102,6 +102,8 @@ class MeetingRule:
     consensus: bool = False
     notice_days: int = 3
     publication_days: int = 7
+    checkin_opens_minutes: int = 60  # check-in opens this long before the start
+    vote_opens_minutes: int = 0  # votes are taken from this long before the start (0: from the start)
 
     @property
     def votes(self) -> bool:
@@ -122,6 +124,9 @@ class MeetingRule:
             parts.append("不作表决")
         parts.append(f"提前 {self.notice_days} 天通知")
         parts.append(f"公示不少于 {self.publication_days} 天")
+        parts.append(f"开始前 {self.checkin_opens_minutes} 分钟起签到" if self.checkin_opens_minutes else "开始后签到")
+        if self.votes:
+            parts.append(f"开始前 {self.vote_opens_minutes} 分钟起表决" if self.vote_opens_minutes else "开始后表决")
         return "；".join(parts)
 
 
@@ -147,8 +152,46 @@ def load_rules(mapping: Mapping[str, Mapping[str, Any]]) -> dict[str, MeetingRul
             consensus=bool(data.get("consensus", False)),
             notice_days=int(data.get("notice_days", 3)),
             publication_days=int(data.get("publication_days", 7)),
+            checkin_opens_minutes=_minutes(data, "checkin_opens_minutes", 60, where),
+            vote_opens_minutes=_minutes(data, "vote_opens_minutes", 0, where),
         )
     return rules
+
+
+def _minutes(data: Mapping[str, Any], key: str, default: int, where: str) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 7 * 24 * 60:
+        raise DomainError(f"{where}的 {key} 应为 0 到 10080 之间的分钟数，而不是“{value}”。", key)
+    return value
+
+
+# ---------------------------------------------------------------- the order of a meeting
+
+def _when(moment: datetime) -> str:
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def checkin_opens(rule: MeetingRule, start: datetime) -> datetime:
+    return start - timedelta(minutes=rule.checkin_opens_minutes)
+
+
+def vote_opens(rule: MeetingRule, start: datetime) -> datetime:
+    return start - timedelta(minutes=rule.vote_opens_minutes)
+
+
+def check_checkin_time(rule: MeetingRule, start: datetime, now: datetime) -> None:
+    """No check-in before the window opens (the rule's minutes before the start)."""
+    opens = checkin_opens(rule, start)
+    if now < opens:
+        raise DomainError(f"签到尚未开始：会议 {_when(start)} 开始，{_when(opens)} 起才能签到。", "checkin")
+
+
+def check_vote_time(rule: MeetingRule, start: datetime, now: datetime) -> None:
+    """No vote before the meeting has started (or the rule's minutes before it)."""
+    opens = vote_opens(rule, start)
+    if now < opens:
+        when = "会议开始后" if opens == start else f"{_when(opens)}起"
+        raise DomainError(f"会议尚未开始（{_when(start)} 开始），{when}才能表决。", "votes")
 
 
 # ---------------------------------------------------------------- quorum and votes
@@ -373,4 +416,4 @@ __all__ = ["VoteOutcome", "VoteMethod", "ParticipantRole", "Threshold", "Meeting
            "VoteResult", "Slot", "ScheduleWarning", "meeting_title",
            "Tally", "parse_ratio", "load_rules", "quorum_status", "decide",
            "conflicts", "overlaps", "day_warning", "notice_warnings", "check_schedule", "publication_until",
-           "holiday_name"]
+           "holiday_name", "checkin_opens", "vote_opens", "check_checkin_time", "check_vote_time"]

@@ -2,31 +2,56 @@
 
 Written with the `icalendar` package. Times carry the committee's time zone (TZID with a
 VTIMEZONE block generated from zoneinfo), so a calendar in another zone shows them right;
-UIDs are stable per meeting so re-importing updates instead of duplicating. RFC 5545 allows no
+UIDs are stable per meeting (`YS-2026-0001@` the committee's own domain, so two committees'
+meetings never collide) so re-importing updates instead of duplicating: SEQUENCE (the meeting's
+version) and LAST-MODIFIED (its last change, UTC) go up with every change, a cancelled meeting
+stays in with STATUS:CANCELLED. An optional VALARM reminds before each meeting. RFC 5545 allows no
 control characters in text values: stored text goes in with them shown as visible symbols
 (`domain.text`), line breaks kept only in DESCRIPTION.
 """
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from grassroots_tui.domain.meetings import meeting_title
 from grassroots_tui.domain.text import printable, printable_line
 
 PRODID = "-//grassroots//社区议事协商//ZH"
+DEFAULT_REMINDER_MINUTES = 24 * 60
 
 
-def meeting_uid(reference: str, domain: str = "grassroots.local") -> str:
+def default_uid_domain(committee: str) -> str:
+    """A domain of the committee's own, the same every time for the same name: a digest of the
+    name under the reserved `.invalid` top-level domain (it never names a real host)."""
+    name = unicodedata.normalize("NFKC", committee or "").strip()
+    return f"c{hashlib.sha256(name.encode('utf-8')).hexdigest()[:16]}.grassroots.invalid"
+
+
+def meeting_uid(reference: str, domain: str) -> str:
     return f"{reference}@{domain}"
 
 
-def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: datetime | None = None) -> bytes:  # noqa: ANN001
-    """`meetings`: MeetingSummary / MeetingDetail objects (aware start_at / end_at)."""
+def _reminder(minutes: int, title: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", -timedelta(minutes=minutes))  # before the start
+    return alarm
+
+
+def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: datetime | None = None,  # noqa: ANN001
+                   uid_domain: str | None = None, reminder_minutes: int = 0) -> bytes:
+    """`meetings`: MeetingSummary / MeetingDetail objects (aware start_at / end_at, `updated_at`).
+
+    `uid_domain`: default derived from `committee`; `reminder_minutes` 0: no VALARM."""
+    domain = uid_domain or default_uid_domain(committee)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -41,11 +66,15 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
         end = m.end_at.astimezone(tz) if tz is not None else m.end_at
         zones.add(str(start.tzinfo))
         ev = Event()
-        ev.add("uid", meeting_uid(m.reference))
+        ev.add("uid", meeting_uid(m.reference, domain))
         ev.add("dtstamp", stamp)
+        changed = getattr(m, "updated_at", None)
+        if changed is not None:
+            ev.add("last-modified", changed.astimezone(timezone.utc).replace(microsecond=0))
         ev.add("dtstart", start)
         ev.add("dtend", end)
-        ev.add("summary", printable_line(meeting_title(m.type_label, m.topic)))
+        title = printable_line(meeting_title(m.type_label, m.topic))
+        ev.add("summary", title)
         if m.place:
             ev.add("location", printable_line(m.place))
         lines = [f"会议编号：{m.reference}", f"类型：{m.type_label}"]
@@ -61,6 +90,8 @@ def build_calendar(meetings: Iterable, *, committee: str = "", tz=None, now: dat
         ev.add("status", "CANCELLED" if m.status == "cancelled" else "CONFIRMED")
         ev.add("sequence", max(0, getattr(m, "version", 1) - 1))  # calendars apply the higher one
         ev.add("categories", [printable_line(m.type_label)])
+        if reminder_minutes and m.status != "cancelled":
+            ev.add_component(_reminder(reminder_minutes, title))
         events.append(ev)
     for name in sorted(zones):
         try:

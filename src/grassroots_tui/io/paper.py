@@ -119,12 +119,21 @@ def signin(m, committee: str) -> str:  # noqa: ANN001
     return _page(f"签到表 {m.reference}", body)
 
 
+def _counts(v) -> str:  # noqa: ANN001
+    return (f"{v.method_label}：应到 {v.entitled} 人，实到 {v.present} 人；赞成 {v.votes_for} 票，"
+            f"反对 {v.votes_against} 票，弃权 {v.votes_abstain} 票")
+
+
 def _vote_line(r) -> str:  # noqa: ANN001
     if r.vote is None:
         return "未表决"
-    v = r.vote
-    return (f"{v.method_label}：应到 {v.entitled} 人，实到 {v.present} 人；赞成 {v.votes_for} 票，"
-            f"反对 {v.votes_against} 票，弃权 {v.votes_abstain} 票。结果：{v.outcome_label}")
+    return f"{_counts(r.vote)}。结果：{r.vote.outcome_label}"
+
+
+def _voided_lines(r) -> list[str]:  # noqa: ANN001
+    """Votes recorded in error: kept on the minutes as 已作废 with the reason, not counted."""
+    return [f"已作废的表决（{_counts(v)}，记为{v.outcome_label}）作废原因：{v.void_reason}"
+            for v in getattr(r, "voided_votes", [])]
 
 
 def _actions(r) -> str:  # noqa: ANN001
@@ -153,8 +162,10 @@ def minutes(m, committee: str) -> str:  # noqa: ANN001
     parts.append("<h2>二、表决及议定事项</h2>")
     for r in m.resolutions:
         scope = f"（议题 {r.agenda_position}）" if r.agenda_position else "（全部议题）"
-        parts.append(f"<p class=\"plain\"><b>决议 {r.position}{scope}：</b>{_t(r.text)}</p>")
+        voided = f"【已作废：{_t(r.void_reason)}】" if getattr(r, "voided", False) else ""
+        parts.append(f"<p class=\"plain\"><b>决议 {r.position}{scope}：</b>{_t(r.text)}{voided}</p>")
         parts.append(f"<p class=\"plain small\">{_t(_vote_line(r))}</p>")
+        parts.extend(f"<p class=\"plain small\">{_t(line)}</p>" for line in _voided_lines(r))
         parts.append(_actions(r))
     if not m.resolutions:
         parts.append("<p>（本次会议未形成决议）</p>")
@@ -201,7 +212,10 @@ def result_notice(m, committee: str, resolution_id: int | None = None, on: date 
     for r in _resolution(m, resolution_id):
         if not r.carried:
             continue
-        state = f"已于{_day(r.done_at)}全部办结" if r.done_at else "正在实施"
+        if r.done_at and not r.actions:
+            state = f"已于{_day(r.done_at)}落实"
+        else:
+            state = f"已于{_day(r.done_at)}全部办结" if r.done_at else "正在实施"
         parts.append(f"<p class=\"plain\"><b>决议 {r.position}：</b>{_t(r.text)}（{_t(state)}）</p>")
         parts.append(_actions(r))
     parts.append(f"<p class=\"plain\"><b>公示期：自公布之日起不少于 {m.publication_days} 天</b></p>")

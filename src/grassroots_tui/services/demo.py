@@ -392,7 +392,9 @@ def _live(rng: random.Random, row: dict, events: list[dict], now: datetime, rule
 
 def _meetings(ws: Workspace, rng: random.Random, now: datetime, clerk_ids: list[int]) -> int:
     """Two held meetings with votes, one today, two upcoming."""
+    from grassroots_tui.domain.meetings import decide
     from grassroots_tui.services.concerns import new_reference
+    from grassroots_tui.services.meetings import meeting_rules
 
     plan = [(-20, "consultation", "楼道堆物集中清理方案"), (-6, "residents", "老楼加装电梯意见征询"),
             (0, "joint", "物业服务质量联席会"), (3, "consultation", "小区停车位划线议事"),
@@ -413,9 +415,13 @@ def _meetings(ws: Workspace, rng: random.Random, now: datetime, clerk_ids: list[
                               created_by=clerk_ids[0], created_at=now)
             s.add(meeting)
             s.flush()
+            present = 0  # checked in within the window (before the start), voted after it
             for r in members:
+                here = held and rng.random() < 0.8
+                present += here
                 s.add(MeetingParticipant(meeting_id=meeting.id, resident_id=r.id, name=r.name, role="resident",
-                                         voting=True, present=held and rng.random() < 0.8))
+                                         voting=True, present=here,
+                                         checked_in_at=start - timedelta(minutes=20) if here else None))
             s.add(MeetingParticipant(meeting_id=meeting.id, name="物业项目经理", organisation="物业服务中心",
                                      role="observer", voting=False, present=held))
             if candidates:
@@ -429,13 +435,14 @@ def _meetings(ws: Workspace, rng: random.Random, now: datetime, clerk_ids: list[
                                    to_status=concern.status, note=f"列入{topic}议题", meeting_id=meeting.id,
                                    deadline_before=concern.due_at, deadline_after=concern.due_at,
                                    data=json.dumps({"meeting": meeting.reference}, ensure_ascii=False)))
-                if held:
-                    present = sum(1 for _ in members) * 8 // 10
+                if held and present >= 3:
+                    # the outcome as the meeting type's rule decides it, for the counts recorded
+                    outcome = decide(meeting_rules(ws)[mtype], len(members), present, present - 2, 1, 1).outcome.value
                     res = Resolution(meeting_id=meeting.id, agenda_item_id=item.id, text=f"同意{concern.summary}的处理方案",
-                                     status="passed")
+                                     status=outcome)
                     s.add(res)
                     s.flush()
                     s.add(Vote(resolution_id=res.id, method="hands", votes_for=present - 2, votes_against=1,
                                votes_abstain=1, present_count=present, entitled_count=len(members),
-                               outcome="passed", recorded_at=start + timedelta(minutes=60), recorded_by=clerk_ids[0]))
+                               outcome=outcome, recorded_at=start + timedelta(minutes=60), recorded_by=clerk_ids[0]))
     return len(plan)

@@ -11,6 +11,7 @@ A resolution names one agenda item, or none: then it covers every item of the me
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -32,11 +33,15 @@ from grassroots_tui.domain.meetings import (
     Slot,
     VoteMethod,
     VoteOutcome,
+    check_checkin_time,
     check_schedule,
+    check_vote_time,
+    checkin_opens,
     decide,
     load_rules,
     publication_until,
     quorum_status,
+    vote_opens,
 )
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc
@@ -48,6 +53,7 @@ from grassroots_tui.store.models import (
     Clerk,
     Concern,
     Meeting,
+    MeetingEvent,
     MeetingParticipant,
     Resident,
     Resolution,
@@ -57,7 +63,10 @@ from grassroots_tui.store.models import (
 
 STATUS_LABELS = {"planned": "已安排", "held": "已召开", "cancelled": "已取消"}
 RESOLUTION_LABELS = {"draft": "待表决", "passed": "通过", "failed": "未通过", "no_quorum": "不足法定人数",
-                     "consensus": "协商一致"}
+                     "consensus": "协商一致", "voided": "已作废"}
+VOIDED = "已作废"
+EVENT_LABELS = {"rescheduled": "改期", "cancelled": "取消会议", "void_vote": "表决作废", "void_resolution": "决议作废",
+                "carried_out": "决议已落实"}
 SOURCE_LABELS = {"concern": "诉求", "proposal": "居民书面提议", "grid": "网格上报", "assignment": "上级交办"}
 CARRIED = ("passed", "consensus")
 DEFAULT_MINUTES = 90
@@ -85,6 +94,7 @@ class MeetingSummary:
     present: int = 0
     agenda_count: int = 0
     version: int = 1  # bumped by every change: the calendar's SEQUENCE
+    updated_at: datetime | None = None  # the last change: the calendar's LAST-MODIFIED
 
     @property
     def minutes(self) -> int:
@@ -133,6 +143,22 @@ class VoteView:
     outcome_label: str
     recorded_at: datetime
     reason: str = ""
+    id: int | None = None
+    voided_at: datetime | None = None  # recorded in error: shown as 已作废 with the reason, not counted
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+@dataclass(frozen=True)
+class MeetingEventView:
+    at: datetime
+    action: str
+    action_label: str
+    note: str
+    resolution_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,10 +194,22 @@ class ResolutionView:
     result_published_at: datetime | None
     done_at: datetime | None
     version: int = 1  # a vote is recorded against the version read when the form opened
+    voided_at: datetime | None = None  # recorded in error: shown as 已作废 with the reason, not counted
+    void_reason: str = ""
+    voided_votes: list[VoteView] = field(default_factory=list)  # votes recorded in error, newest first
 
     @property
     def carried(self) -> bool:
         return self.status in CARRIED
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def carried_out(self) -> bool:
+        """Carried and done: every action item closed, or marked carried out when it needed none."""
+        return self.carried and self.done_at is not None
 
 
 @dataclass(frozen=True)
@@ -184,6 +222,9 @@ class MeetingDetail(MeetingSummary):
     resolutions: list[ResolutionView] = field(default_factory=list)
     votes_allowed: bool = True
     publication_days: int = 7
+    events: list[MeetingEventView] = field(default_factory=list)
+    checkin_opens_at: datetime | None = None
+    vote_opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -289,20 +330,88 @@ def schedule_meeting(ws: Workspace, actor_id: int, draft: MeetingDraft) -> Sched
     return Scheduled(get_meeting(ws, reference), [w.message for w in warnings])
 
 
-def update_status(ws: Workspace, reference: str, status: str, note: str = "") -> MeetingSummary:
+def update_status(ws: Workspace, reference: str, status: str, note: str = "",
+                  actor_id: int | None = None) -> MeetingSummary:
+    """已召开 (not before the start) or 已取消 (not once a valid vote is recorded): an event either way."""
     if status not in STATUS_LABELS:
         raise DomainError(f"会议状态应为 {'、'.join(STATUS_LABELS)}。", "status")
+    note = check_text(note, "说明", "note", limit=500)
+    now = ws.now()
     with ws.write() as s:
         meeting = _meeting(s, reference)
+        if status == meeting.status:
+            raise DomainError(f"会议 {meeting.reference} 已经是“{STATUS_LABELS[status]}”。", "status")
+        if meeting.status == "cancelled":
+            raise DomainError(f"会议 {meeting.reference} 已取消，不能再改状态；请重新安排一次会议。", "status")
         if status == "cancelled" and s.exec(select(Vote.id).join(Resolution).where(
-                Resolution.meeting_id == meeting.id)).first():
+                Resolution.meeting_id == meeting.id, Vote.voided_at.is_(None))).first():
             raise DomainError("会议已有表决记录，不能取消。", "status")
+        if status == "held" and now < ws.local(meeting.start_at):
+            raise DomainError(f"会议 {ws.local(meeting.start_at):%m-%d %H:%M} 才开始，还不能标记为已召开。", "status")
         meeting.status = status
         if note:
             meeting.notes = (meeting.notes + "\n" + note).strip()
-        meeting.version += 1
+        _touch(meeting, now)
         s.add(meeting)
+        if status == "cancelled":
+            _event(s, meeting, "cancelled", actor_id, now, note)
     return get_meeting(ws, reference)
+
+
+def _touch(meeting: Meeting, now: datetime) -> None:
+    """A change the calendar shows: SEQUENCE (version) and LAST-MODIFIED (updated_at) both go up,
+    LAST-MODIFIED by at least a second (iCalendar's precision) even when the clock stands still."""
+    last = meeting.updated_at or meeting.created_at
+    stamp = now.replace(microsecond=0)
+    if last is not None and stamp <= last:
+        stamp = last.replace(microsecond=0) + timedelta(seconds=1)
+    meeting.updated_at = stamp
+    meeting.version += 1
+
+
+def _event(s: Session, meeting: Meeting, action: str, actor_id: int | None, now: datetime, note: str = "", *,
+           resolution_id: int | None = None, vote_id: int | None = None, **data: object) -> None:
+    s.add(MeetingEvent(meeting_id=meeting.id, resolution_id=resolution_id, vote_id=vote_id, action=action,
+                       actor_id=actor_id, at=now, note=note,
+                       data=json.dumps(data, ensure_ascii=False, default=str) if data else ""))
+
+
+def reschedule_meeting(ws: Workspace, actor_id: int | None, reference: str, start: datetime,
+                       minutes: int | None = None, place: str | None = None, chair: str | None = None,
+                       notice_date: date | None = None, note: str = "") -> Scheduled:
+    """改期: a new time (and place, chair, notice date), the warnings recomputed for it; a planned
+    meeting only (one already held or cancelled keeps its time). An event keeps the old time."""
+    now = ws.now()
+    with ws.read() as s:
+        old = _meeting(s, reference)
+        draft = MeetingDraft(type=old.type, topic=old.topic, start=start,
+                             minutes=minutes if minutes is not None else
+                             int((old.end_at - old.start_at).total_seconds() // 60),
+                             place=old.place if place is None else place, chair=old.chair if chair is None else chair,
+                             notice_date=notice_date or old.notice_date)
+    rule, _topic, new_start, new_end, notice = _check_draft(ws, draft)
+    new_place = check_text(draft.place, "会议地点", "place", limit=100)
+    new_chair = check_text(draft.chair, "主持人", "chair", limit=50)
+    note = check_text(note, "改期原因", "note", limit=500)
+    with ws.write() as s:
+        meeting = _meeting(s, reference)
+        if meeting.status != "planned":
+            raise DomainError(f"会议 {meeting.reference} {STATUS_LABELS[meeting.status]}，不能改期。", "start")
+        others = [Slot(ws.local(o.start), ws.local(o.end), o.place, o.chair, o.reference, o.topic)
+                  for o in _others(s, new_start, new_end, meeting.reference)]
+        warnings = _with_calendar_notice(
+            ws, check_schedule(rule, Slot(new_start, new_end, new_place, new_chair, meeting.reference), notice, now,
+                               ws.settings.calendar, others), new_start, notice)
+        before = {"start": ws.local(meeting.start_at).isoformat(), "end": ws.local(meeting.end_at).isoformat(),
+                  "place": meeting.place, "chair": meeting.chair}
+        meeting.start_at, meeting.end_at = new_start, new_end
+        meeting.place, meeting.chair, meeting.notice_date = new_place, new_chair, notice
+        _touch(meeting, now)
+        s.add(meeting)
+        _event(s, meeting, "rescheduled", actor_id, now, note, before=before,
+               after={"start": new_start.isoformat(), "end": new_end.isoformat(), "place": new_place,
+                      "chair": new_chair})
+    return Scheduled(get_meeting(ws, reference), [w.message for w in warnings])
 
 
 # ---------------------------------------------------------------- reading
@@ -321,7 +430,8 @@ def _summary(ws: Workspace, m: Meeting, counts: tuple[int, int, int, int] = (0, 
         start_at=ws.local(m.start_at), end_at=ws.local(m.end_at), place=m.place, chair=m.chair,
         minute_taker=m.minute_taker, notice_date=m.notice_date, status=m.status,
         status_label=STATUS_LABELS.get(m.status, m.status), invited=counts[0], entitled=counts[1],
-        present=counts[2], agenda_count=counts[3], version=m.version)
+        present=counts[2], agenda_count=counts[3], version=m.version,
+        updated_at=ws.local(m.updated_at or m.created_at))
 
 
 def _day_start(ws: Workspace, day: date) -> datetime:
@@ -437,23 +547,34 @@ def get_meeting(ws: Workspace, reference: str) -> MeetingDetail:
         actions = _action_views(s, ws, [r.id for r in res_rows])
         resolutions = []
         for r in res_rows:
-            v = s.exec(select(Vote).where(Vote.resolution_id == r.id).order_by(Vote.id.desc())).first()
-            vote = None
-            if v is not None:
-                vote = VoteView(v.method, VoteMethod(v.method).label, v.votes_for, v.votes_against, v.votes_abstain,
-                                v.present_count, v.entitled_count, v.outcome, VoteOutcome(v.outcome).label,
-                                ws.local(v.recorded_at))
+            votes = [_vote_view(ws, v) for v in
+                     s.exec(select(Vote).where(Vote.resolution_id == r.id).order_by(Vote.id.desc())).all()]
+            vote = next((v for v in votes if not v.voided), None)  # the one that counts
             resolutions.append(ResolutionView(
                 r.id, r.position, r.text, r.status, RESOLUTION_LABELS.get(r.status, r.status),
                 positions.get(r.agenda_item_id) if r.agenda_item_id else None, vote, actions.get(r.id, []),
                 ws.local(r.published_at), r.publication_until, ws.local(r.result_published_at), ws.local(r.done_at),
-                r.version))
+                r.version, ws.local(r.voided_at), r.void_reason, [v for v in votes if v.voided]))
+        by_id = {r.id: r.position for r in resolutions}
+        events = [MeetingEventView(ws.local(e.at), e.action, EVENT_LABELS.get(e.action, e.action), e.note,
+                                   by_id.get(e.resolution_id) if e.resolution_id else None)
+                  for e in s.exec(select(MeetingEvent).where(MeetingEvent.meeting_id == m.id)
+                                  .order_by(MeetingEvent.id)).all()]
         quorum = quorum_status(rule, entitled, present) if rule else None
+        start = ws.local(m.start_at)
         return MeetingDetail(
             **_summary(ws, m, (len(participants), entitled, present, len(agenda))),
             rule_summary=rule.summary() if rule else "", quorum=quorum, notes=m.notes, participants=participants,
             agenda=agenda, resolutions=resolutions, votes_allowed=bool(rule and rule.votes),
-            publication_days=rule.publication_days if rule else 7)
+            publication_days=rule.publication_days if rule else 7, events=events,
+            checkin_opens_at=checkin_opens(rule, start) if rule else None,
+            vote_opens_at=vote_opens(rule, start) if rule else None)
+
+
+def _vote_view(ws: Workspace, v: Vote) -> VoteView:
+    return VoteView(v.method, VoteMethod(v.method).label, v.votes_for, v.votes_against, v.votes_abstain,
+                    v.present_count, v.entitled_count, v.outcome, VoteOutcome(v.outcome).label,
+                    ws.local(v.recorded_at), "", v.id, ws.local(v.voided_at), v.void_reason)
 
 
 # ---------------------------------------------------------------- participants and check-in
@@ -503,6 +624,9 @@ def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[i
     with ws.write() as s:
         meeting = _meeting(s, reference)
         _editable(meeting)
+        rule = meeting_rules(ws)[meeting.type]
+        if present:
+            check_checkin_time(rule, ws.local(meeting.start_at), now)
         people = []
         for participant_id in ids:  # every one checked before anything is written
             p = s.get(MeetingParticipant, participant_id)
@@ -518,7 +642,7 @@ def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[i
             s.add(meeting)
         s.flush()
         entitled, count = _tally(s, meeting.id)
-        return quorum_status(meeting_rules(ws)[meeting.type], entitled, count)
+        return quorum_status(rule, entitled, count)
 
 
 def _editable(meeting: Meeting) -> None:
@@ -563,6 +687,8 @@ def add_agenda_concerns(ws: Workspace, actor_id: int, reference: str, concern_re
             s.add(item)
             s.flush()
             item_ids.append(item.id)  # type: ignore[arg-type]
+        _touch(meeting, ws.now())
+        s.add(meeting)
     agenda = {a.id: a for a in get_meeting(ws, reference).agenda}
     return [agenda[i] for i in item_ids]
 
@@ -580,6 +706,8 @@ def add_agenda_item(ws: Workspace, reference: str, title: str, source: str = "pr
         item = AgendaItem(meeting_id=meeting.id, position=_next_position(s, AgendaItem, meeting.id), title=title,
                           source=source, proposer=proposer)
         s.add(item)
+        _touch(meeting, ws.now())
+        s.add(meeting)
         s.flush()
         item_id = item.id
     return next(a for a in get_meeting(ws, reference).agenda if a.id == item_id)
@@ -663,18 +791,108 @@ def record_vote(ws: Workspace, actor_id: int, resolution_id: int, votes_for: int
         _editable(meeting)
         if res.status in CARRIED:
             raise DomainError(f"决议 {res.position} 已{RESOLUTION_LABELS[res.status]}，不能再次表决。", "resolution")
+        if res.voided_at is not None:
+            raise DomainError(f"决议 {res.position} 已作废，不能表决。", "resolution")
         rule = meeting_rules(ws)[meeting.type]
+        check_vote_time(rule, ws.local(meeting.start_at), now)
         entitled, present = _tally(s, meeting.id)
         result = decide(rule, entitled, present, int(votes_for), int(against), int(abstain))
-        s.add(Vote(resolution_id=res.id, method=method_code, votes_for=votes_for, votes_against=against,
+        row = Vote(resolution_id=res.id, method=method_code, votes_for=votes_for, votes_against=against,
                    votes_abstain=abstain, present_count=present, entitled_count=entitled,
-                   outcome=result.outcome.value, recorded_at=now, recorded_by=actor_id))
+                   outcome=result.outcome.value, recorded_at=now, recorded_by=actor_id)
+        s.add(row)
+        s.flush()
+        vote_id = row.id
         _bump_version(s, Resolution, res, expected_version, f"决议 {res.position}", status=result.outcome.value)
         if meeting.status == "planned":
             meeting.status = "held"
             s.add(meeting)
     return VoteView(method_code, VoteMethod(method_code).label, votes_for, against, abstain, present, entitled,
-                    result.outcome.value, result.outcome.label, now, result.reason)
+                    result.outcome.value, result.outcome.label, now, result.reason, vote_id)
+
+
+def _void_reason(reason: str) -> str:
+    return check_text(reason, "作废原因", "reason", required=True, limit=500)
+
+
+def _voidable(s: Session, resolution_id: int) -> tuple[Resolution, Meeting]:
+    res = s.get(Resolution, resolution_id)
+    if res is None:
+        raise NotFound("找不到这项决议。", "resolution")
+    if res.voided_at is not None:
+        raise DomainError(f"决议 {res.position} 已作废。", "resolution")
+    return res, s.get(Meeting, res.meeting_id)
+
+
+def _undone(s: Session, res: Resolution, what: str) -> None:
+    """A resolution whose follow-on work has begun cannot lose its vote or itself."""
+    if res.done_at is not None:
+        raise DomainError(f"决议 {res.position} 已落实，上会的诉求已转入回访，不能{what}。", "resolution")
+    refs = s.exec(select(Concern.reference).join(ActionItem, ActionItem.concern_id == Concern.id)
+                  .where(ActionItem.resolution_id == res.id)).all()
+    if refs:
+        raise DomainError(f"决议 {res.position} 已分解议定事项 {'、'.join(refs)}，不能{what}；"
+                          "请先在台账中处理这些事项。", "resolution")
+
+
+def void_vote(ws: Workspace, actor_id: int, resolution_id: int, reason: str,
+              expected_version: int | None = None) -> ResolutionView:
+    """表决作废: the resolution's counting vote was recorded in error. Kept with the reason (已作废),
+    not counted; the resolution goes back to what the vote before it said, or 待表决."""
+    reason = _void_reason(reason)
+    now = ws.now()
+    with ws.write() as s:
+        res, meeting = _voidable(s, resolution_id)
+        valid = s.exec(select(Vote).where(Vote.resolution_id == res.id, Vote.voided_at.is_(None))
+                       .order_by(Vote.id.desc())).all()
+        if not valid:
+            raise DomainError(f"决议 {res.position} 没有可作废的表决记录。", "resolution")
+        _undone(s, res, "作废表决")
+        vote = valid[0]
+        vote.voided_at, vote.voided_by, vote.void_reason = now, actor_id, reason
+        s.add(vote)
+        status = valid[1].outcome if len(valid) > 1 else "draft"
+        _bump_version(s, Resolution, res, expected_version, f"决议 {res.position}", status=status,
+                      published_at=None, publication_until=None)
+        _event(s, meeting, "void_vote", actor_id, now, reason, resolution_id=res.id, vote_id=vote.id,
+               votes=[vote.votes_for, vote.votes_against, vote.votes_abstain], outcome=vote.outcome)
+    return get_resolution(ws, resolution_id)
+
+
+def void_resolution(ws: Workspace, actor_id: int, resolution_id: int, reason: str,
+                    expected_version: int | None = None) -> ResolutionView:
+    """决议作废: recorded in error. Kept with the reason (已作废) and its votes; not counted, not
+    published, no action items."""
+    reason = _void_reason(reason)
+    now = ws.now()
+    with ws.write() as s:
+        res, meeting = _voidable(s, resolution_id)
+        _undone(s, res, "作废")
+        _event(s, meeting, "void_resolution", actor_id, now, reason, resolution_id=res.id, status=res.status)
+        _bump_version(s, Resolution, res, expected_version, f"决议 {res.position}", status="voided",
+                      voided_at=now, voided_by=actor_id, void_reason=reason)
+    return get_resolution(ws, resolution_id)
+
+
+def carry_out_resolution(ws: Workspace, actor_id: int, resolution_id: int, note: str = "") -> list[str]:
+    """决议已落实, for a carried resolution that needs no action item: closes the loop of its agenda
+    concerns (to 待回访) as the last action item's completion does. Returns the concerns moved."""
+    note = check_text(note, "落实情况", "note", limit=2000) or "决议已落实"
+    now = ws.now()
+    with ws.write() as s:
+        res = s.get(Resolution, resolution_id)
+        if res is None:
+            raise NotFound("找不到这项决议。", "resolution")
+        if res.status not in CARRIED:
+            raise DomainError(f"决议 {res.position} {RESOLUTION_LABELS.get(res.status, res.status)}，"
+                              "只有通过的决议才能标记落实。", "resolution")
+        if res.done_at is not None:
+            raise DomainError(f"决议 {res.position} 已落实。", "resolution")
+        if s.exec(select(ActionItem.id).where(ActionItem.resolution_id == res.id)).first():
+            raise DomainError(f"决议 {res.position} 有议定事项，全部办结后自动落实。", "resolution")
+        meeting = s.get(Meeting, res.meeting_id)
+        _event(s, meeting, "carried_out", actor_id, now, note, resolution_id=res.id)
+        return _close_resolution(s, ws, actor_id, now, res, [], f"（{note}）")
 
 
 def preview_vote(ws: Workspace, reference: str, votes_for: int, against: int, abstain: int) -> str:
@@ -836,8 +1054,6 @@ def close_the_loop(ws: Workspace, actor_id: int) -> list[str]:
 
 
 def _close_the_loop(s: Session, ws: Workspace, actor_id: int, now: datetime) -> list[str]:
-    from grassroots_tui.services.concerns import apply_change, snapshot_of
-
     moved: list[str] = []
     candidates = s.exec(select(Resolution).where(Resolution.status.in_(CARRIED), Resolution.done_at.is_(None))).all()
     for res in candidates:
@@ -845,26 +1061,54 @@ def _close_the_loop(s: Session, ws: Workspace, actor_id: int, now: datetime) -> 
                       .where(ActionItem.resolution_id == res.id)).all()
         if not rows or any(c.status != Status.CLOSED.value for _a, c in rows):
             continue
-        res.done_at = now
-        s.add(res)
-        meeting = s.get(Meeting, res.meeting_id)
-        q = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.concern_id.is_not(None))
-        if res.agenda_item_id:
-            q = q.where(AgendaItem.id == res.agenda_item_id)
-        actions = [c.reference for _a, c in rows]
-        for item in s.exec(q.order_by(AgendaItem.position)).all():
-            concern = s.get(Concern, item.concern_id)
-            if Status(concern.status) not in pipeline.ALLOWED_FROM[Action.RESOLVE]:
-                continue  # parked, already followed up or closed: left as the clerk put it
-            request = pipeline.Request(Action.RESOLVE, meeting_ref=meeting.reference,
-                                       note=f"{meeting.reference} 决议 {res.position}：{res.text}（议定事项已全部办结）")
-            change = pipeline.plan(snapshot_of(ws, concern), request, max(now, ws.local(concern.received_at)),
-                                   ws.settings.sla, ws.settings.calendar)
-            apply_change(s, concern, change, actor_id, now, None, meeting.id,
-                         extra={"resolution": res.text, "resolution_no": res.position, "action_items": actions})
-            s.flush()
-            moved.append(concern.reference)
+        moved.extend(_close_resolution(s, ws, actor_id, now, res, [c.reference for _a, c in rows],
+                                       "（议定事项已全部办结）"))
     return moved
+
+
+def _close_resolution(s: Session, ws: Workspace, actor_id: int, now: datetime, res: Resolution,
+                      actions: list[str], why: str) -> list[str]:
+    """The resolution is done: the concerns on its agenda move to 待回访, the resolution in their timeline."""
+    from grassroots_tui.services.concerns import apply_change, snapshot_of
+
+    moved: list[str] = []
+    res.done_at = now
+    s.add(res)
+    meeting = s.get(Meeting, res.meeting_id)
+    q = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.concern_id.is_not(None))
+    if res.agenda_item_id:
+        q = q.where(AgendaItem.id == res.agenda_item_id)
+    for item in s.exec(q.order_by(AgendaItem.position)).all():
+        concern = s.get(Concern, item.concern_id)
+        if Status(concern.status) not in pipeline.ALLOWED_FROM[Action.RESOLVE]:
+            continue  # parked, already followed up or closed: left as the clerk put it
+        request = pipeline.Request(Action.RESOLVE, meeting_ref=meeting.reference,
+                                   note=f"{meeting.reference} 决议 {res.position}：{res.text}{why}")
+        change = pipeline.plan(snapshot_of(ws, concern), request, max(now, ws.local(concern.received_at)),
+                               ws.settings.sla, ws.settings.calendar)
+        apply_change(s, concern, change, actor_id, now, None, meeting.id,
+                     extra={"resolution": res.text, "resolution_no": res.position, "action_items": actions})
+        s.flush()
+        moved.append(concern.reference)
+    return moved
+
+
+def calendar_options(ws: Workspace, reminder_minutes: int | None = None) -> dict:
+    """The keyword arguments of `io.ics.write_calendar` for this committee: settings.toml's `[ics]`
+    `uid_domain` (default: derived from the committee's name, the same as long as the name is) and
+    `reminder_minutes` (default 1440, one day before; 0 switches it off). `reminder_minutes` given
+    here (the CLI's --remind) wins over the file."""
+    from grassroots_tui.io.ics import DEFAULT_REMINDER_MINUTES, default_uid_domain
+
+    table = ws.settings.general.get("ics", {}) or {}
+    domain = nfkc(str(table.get("uid_domain", "") or "")).strip() or default_uid_domain(ws.settings.committee_name)
+    if any(c.isspace() or c in "@<>" for c in domain):
+        raise DomainError(f"settings.toml 的 [ics] uid_domain “{domain}”不能含空格、@ 或尖括号。", "uid_domain")
+    minutes = table.get("reminder_minutes", DEFAULT_REMINDER_MINUTES) if reminder_minutes is None else reminder_minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 30 * 24 * 60:
+        raise DomainError(f"日历提醒应为 0 到 43200 之间的分钟数（0 表示不提醒），而不是“{minutes}”。", "reminder")
+    return {"committee": ws.settings.committee_name, "tz": ws.tz, "now": ws.now(), "uid_domain": domain,
+            "reminder_minutes": minutes}
 
 
 def meeting_reference_of_resolution(ws: Workspace, resolution_id: int) -> str:
@@ -882,7 +1126,8 @@ def as_json(value: MeetingSummary) -> dict:
             "minutes": value.minutes, "place": value.place, "chair": value.chair, "minute_taker": value.minute_taker,
             "notice_date": value.notice_date.isoformat() if value.notice_date else None, "status": value.status,
             "status_label": value.status_label, "invited": value.invited, "entitled": value.entitled,
-            "present": value.present, "agenda_count": value.agenda_count}
+            "present": value.present, "agenda_count": value.agenda_count, "version": value.version,
+            "updated_at": value.updated_at.isoformat(timespec="seconds") if value.updated_at else None}
     return data
 
 
@@ -893,4 +1138,6 @@ __all__ = [
     "add_agenda_concerns", "add_agenda_item",
     "record_minutes", "add_resolution", "record_vote", "preview_vote", "add_action_item", "complete_action_item",
     "close_the_loop", "publish_resolution", "publish_result", "meeting_rules", "rule_for", "update_status", "as_json",
+    "reschedule_meeting", "void_vote", "void_resolution", "carry_out_resolution", "MeetingEventView",
+    "calendar_options",
 ]

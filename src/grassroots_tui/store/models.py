@@ -128,6 +128,7 @@ class Meeting(SQLModel, table=True):
     notes: str = ""
     created_by: Optional[int] = Field(default=None, foreign_key="clerk.id")
     created_at: Optional[datetime] = dt_field(nullable=False)
+    updated_at: Optional[datetime] = dt_field()  # the calendar's LAST-MODIFIED (None: created_at)
     version: int = 1
 
 
@@ -249,6 +250,9 @@ class Resolution(SQLModel, table=True):
     result_published_at: Optional[datetime] = dt_field()
     done_at: Optional[datetime] = dt_field()
     version: int = 1
+    voided_at: Optional[datetime] = dt_field()  # recorded in error: kept, shown as 已作废, not counted
+    voided_by: Optional[int] = Field(default=None, foreign_key="clerk.id")
+    void_reason: str = ""
 
 
 class Vote(SQLModel, table=True):
@@ -264,6 +268,25 @@ class Vote(SQLModel, table=True):
     outcome: str = ""  # passed · failed · no_quorum
     recorded_at: Optional[datetime] = dt_field(nullable=False)
     recorded_by: Optional[int] = Field(default=None, foreign_key="clerk.id")
+    voided_at: Optional[datetime] = dt_field()  # recorded in error: kept, shown as 已作废, not counted
+    voided_by: Optional[int] = Field(default=None, foreign_key="clerk.id")
+    void_reason: str = ""
+
+
+class MeetingEvent(SQLModel, table=True):
+    """Append-only history of a meeting (triggers refuse UPDATE and DELETE): voids, carried out,
+    rescheduled, cancelled."""
+
+    __tablename__ = "meeting_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    resolution_id: Optional[int] = Field(default=None, foreign_key="resolution.id")
+    vote_id: Optional[int] = Field(default=None, foreign_key="vote.id")
+    action: str
+    actor_id: Optional[int] = Field(default=None, foreign_key="clerk.id")
+    at: Optional[datetime] = dt_field(nullable=False)
+    note: str = ""
+    data: str = ""  # JSON: what changed (old and new time, place...)
 
 
 class ActionItem(SQLModel, table=True):

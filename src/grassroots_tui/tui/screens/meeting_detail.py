@@ -3,8 +3,10 @@
 The table lists agenda items (议题), resolutions (决议) and each resolution's action items
 (议定事项); the keys act on the row under the cursor (F1 lists them all):
 
-F7 参会/签到 · Ctrl+A 上会 (pick an open concern) · Ctrl+G 其他议题 · Ctrl+L 议题记录 · Ctrl+N 决议 · Ctrl+T 表决 ·
-Ctrl+D 议定事项 · Ctrl+O 办结 · Ctrl+F 回访 · Ctrl+E 文书 (通知/签到表/纪要/公示/.ics) · Esc 返回
+F7 参会/签到 · F8 改期 · Ctrl+K 取消会议 · Ctrl+A 上会 (pick an open concern) · Ctrl+G 其他议题 ·
+Ctrl+L 议题记录 · Ctrl+N 决议 · Ctrl+T 表决 · Ctrl+Y 作废 (a vote or resolution recorded in error) ·
+Ctrl+D 议定事项 · Ctrl+O 办结 (an action item) or 落实 (a passed resolution that needs no action item) ·
+Ctrl+F 回访 · Ctrl+E 文书 (通知/签到表/纪要/公示/.ics) · Esc 返回
 """
 
 from __future__ import annotations
@@ -66,7 +68,14 @@ def meeting_rows(m: Any) -> list[ItemRow]:
         if r.done_at:
             label = "已落实"
         style = "bold green" if r.carried else ("bold red" if r.status in ("failed", "no_quorum") else "")
-        rows.append(ItemRow(f"resolution:{r.id}", f"决议 {r.position}", scope, r.text, Text(label, style=style), r))
+        text = r.text
+        if r.voided:
+            label, style, text = r.status_label, "dim", f"{r.text}（作废原因：{r.void_reason}）"
+        rows.append(ItemRow(f"resolution:{r.id}", f"决议 {r.position}", scope, text, Text(label, style=style), r))
+        for v in r.voided_votes:
+            rows.append(ItemRow(f"voided:{v.id}", "  表决", "",
+                                f"赞成 {v.votes_for}/反对 {v.votes_against}/弃权 {v.votes_abstain}，"
+                                f"记为{v.outcome_label}（作废原因：{v.void_reason}）", Text("已作废", style="dim"), v))
         for a in r.actions:
             due = f"{a.due_at:%m-%d}" if a.due_at else ""
             owner = a.unit_name or a.owner or "居委会"
@@ -110,6 +119,10 @@ class MeetingScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="meeting_back", tooltip="回到会议列表"),
         Binding("f7", "checkin", "签到", id="meeting_checkin", tooltip="参会人员名单和签到，法定人数随签到更新"),
+        Binding("f8", "reschedule", "改期", id="meeting_reschedule",
+                tooltip="改变会议时间、地点或主持人，重新检查冲突和通知期"),
+        Binding("ctrl+k", "cancel_meeting", "取消会议", id="meeting_cancel", show=False,
+                tooltip="取消这次会议（已有表决记录的不能取消）"),
         Binding("ctrl+a", "add_agenda", "上会", id="meeting_agenda", tooltip="选择在办的诉求列入议题"),
         Binding("ctrl+g", "other_item", "其他议题", id="meeting_other_item", show=False,
                 tooltip="添加居民书面提议、网格上报或上级交办的议题"),
@@ -119,7 +132,10 @@ class MeetingScreen(Screen):
         Binding("ctrl+t", "vote", "表决", id="meeting_vote", tooltip="记录光标所在决议的表决票数"),
         Binding("ctrl+d", "action_item", "事项", id="meeting_action_item",
                 tooltip="为光标所在的通过决议分解议定事项（责任单位、期限）"),
-        Binding("ctrl+o", "complete", "办结", id="meeting_complete", tooltip="光标所在的议定事项已完成"),
+        Binding("ctrl+o", "complete", "办结", id="meeting_complete",
+                tooltip="光标所在的议定事项已完成；或光标所在的通过决议无需议定事项、已经落实"),
+        Binding("ctrl+y", "void", "作废", id="meeting_void", show=False,
+                tooltip="光标所在决议的表决或决议本身记录有误：注明原因作废（不删除）"),
         Binding("ctrl+f", "followup", "回访", id="meeting_followup", tooltip="回访光标所在的待回访诉求"),
         Binding("ctrl+e", "papers", "文书", id="meeting_papers",
                 tooltip="生成会议通知、签到表、会议纪要、决议公示、结果公示或 .ics 日历文件"),
@@ -206,13 +222,20 @@ class MeetingScreen(Screen):
             return self._current("agenda") is not None
         if action == "vote":
             res = self._current("resolution")
-            return res is not None and not res.carried and self.meeting.votes_allowed
+            return res is not None and not res.carried and not res.voided and self.meeting.votes_allowed
         if action == "action_item":
             res = self._current("resolution")
             return res is not None and res.carried and res.done_at is None
         if action == "complete":
             act = self._current("action")
-            return act is not None and not act.done
+            return (act is not None and not act.done) or self._to_carry_out() is not None
+        if action == "void":
+            res = self._current("resolution")
+            return res is not None and not res.voided and res.done_at is None and not res.actions
+        if action == "reschedule":
+            return self.meeting.status == "planned"
+        if action == "cancel_meeting":
+            return self.meeting.status != "cancelled"
         if action == "followup":
             item = self._current("agenda")
             return item is not None and item.concern_status == "awaiting_followup"
@@ -308,21 +331,61 @@ class MeetingScreen(Screen):
         self.app.push_screen(ActionItemForm(res, units),
                              lambda a: self._after(a, f"议定事项 {a.concern_reference} 已进入台账" if a else None))
 
+    def _to_carry_out(self) -> Any | None:
+        """The resolution under the cursor when it passed, needs no action item and is not done."""
+        res = self._current("resolution")
+        return res if res is not None and res.carried and not res.actions and res.done_at is None else None
+
     def action_complete(self) -> None:
-        from grassroots_tui.tui.screens.meeting_forms import CompleteActionForm
+        from grassroots_tui.tui.screens.meeting_forms import CarriedOutForm, CompleteActionForm
 
         act = self._current("action")
         if act is not None:
             self.app.push_screen(CompleteActionForm(act), self._completed)
+        elif (res := self._to_carry_out()) is not None:
+            self.app.push_screen(CarriedOutForm(res), lambda moved: self._completed(moved, "决议已落实"))
 
-    def _completed(self, moved: list[str] | None) -> None:
+    def _completed(self, moved: list[str] | None, what: str = "决议的议定事项已全部办结") -> None:
         if moved is None:
             return
         if moved:
-            self.notify(f"决议的议定事项已全部办结，{'、'.join(moved)} 转入待回访。", markup=False)
+            self.notify(f"{what}，{'、'.join(moved)} 转入待回访。", markup=False)
         else:
-            self.notify("议定事项已办结。", markup=False)
+            self.notify("决议已落实。" if what == "决议已落实" else "议定事项已办结。", markup=False)
         self.reload()
+
+    def action_void(self) -> None:
+        from grassroots_tui.tui.screens.meeting_forms import VoidForm
+
+        res = self._current("resolution")
+        if res is not None:
+            self.app.push_screen(VoidForm(res), self._voided)
+
+    def _voided(self, r: Any) -> None:
+        if r is not None:
+            self._after(r, f"决议 {r.position} 已作废。" if r.voided
+                        else f"决议 {r.position} 的表决已作废，现为“{r.status_label}”。")
+
+    def action_reschedule(self) -> None:
+        from grassroots_tui.tui.screens.meeting_forms import RescheduleForm
+
+        self.app.push_screen(RescheduleForm(self.meeting), self._rescheduled)
+
+    def _rescheduled(self, result: Any) -> None:
+        if result is None:
+            return
+        m = result.meeting
+        message = f"{m.reference} 已改期到 {m.start_at:%m-%d %H:%M}。"
+        if result.warnings:
+            message += "提醒：" + "；".join(result.warnings)
+        self.notify(message, severity="warning" if result.warnings else "information", markup=False, timeout=10)
+        self.reload()
+
+    def action_cancel_meeting(self) -> None:
+        from grassroots_tui.tui.screens.meeting_forms import CancelMeetingForm
+
+        self.app.push_screen(CancelMeetingForm(self.meeting),
+                             lambda m: self._after(m, f"{m.reference} 已取消。" if m else None))
 
     def action_followup(self) -> None:
         from grassroots_tui.tui.screens.meeting_forms import FollowupForm
@@ -355,7 +418,7 @@ class MeetingScreen(Screen):
     @work(thread=True, group="meeting-paper", exit_on_error=False)
     def _write_paper(self, ws: Any, choice: Any, path: Any, force: bool = False) -> None:
         from grassroots_tui.io.safe_file import check_target
-        from grassroots_tui.services.meetings import get_meeting, publish_resolution
+        from grassroots_tui.services.meetings import calendar_options, get_meeting, publish_resolution
 
         try:
             check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
@@ -363,7 +426,7 @@ class MeetingScreen(Screen):
             if choice.kind == "ics":
                 from grassroots_tui.io.ics import write_calendar
 
-                path = write_calendar(path, [meeting], committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+                path = write_calendar(path, [meeting], **calendar_options(ws))
             else:
                 from grassroots_tui.io import paper
 

@@ -1,5 +1,6 @@
-"""The small forms of the meetings section: a new meeting, a resolution, a vote, an action item,
-minutes, a follow-up call, another participant, the papers menu and the concern picker.
+"""The small forms of the meetings section: a new meeting, rescheduling and cancelling it, a
+resolution, a vote, voiding a vote or resolution recorded in error, an action item, a resolution
+carried out, minutes, a follow-up call, another participant, the papers menu and the concern picker.
 
 Every form is a modal: Enter moves to the next field (and saves on the last), Ctrl+S saves,
 Esc cancels. The service call runs in a worker; a refusal comes back as a Chinese sentence
@@ -173,16 +174,67 @@ class FormModal(ModalScreen[Any]):
 
 # ---------------------------------------------------------------- new meeting
 
-class NewMeetingForm(FormModal):
-    """安排会议; dismisses with `Scheduled` (the meeting and its warnings)."""
+class ScheduleWarnings(FormModal):
+    """Warnings while typing a meeting's time and place: the same place or chair at the time, short
+    notice, not a working day. Subclasses build the draft (`_draft`) and may name the meeting
+    being moved (`reference`), which does not conflict with itself."""
 
-    TITLE_TEXT = "安排会议"
     CHECK_DELAY = 0.25
+    reference: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
         self.warnings: list[str] = []
+        self.checks = 0  # warnings shown so far (tests wait for the next)
+
+    def _draft(self):  # noqa: ANN202  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @on(Input.Changed)
+    @on(DateField.Changed)
+    def _schedule_check(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.CHECK_DELAY, self._check_now)
+
+    def _check_now(self) -> None:
+        ws = getattr(self.app, "ws", None)
+        if ws is None:
+            return
+        try:
+            draft = self._draft()
+        except DomainError:
+            return
+        if not draft.topic.strip():
+            draft.topic = "（未填写）"
+        self._check(ws, draft)
+
+    @work(thread=True, exclusive=True, group="meeting-check", exit_on_error=False)
+    def _check(self, ws: Any, draft: Any) -> None:
+        from grassroots_tui.services.meetings import check_meeting
+
+        try:
+            warnings = [w.message for w in check_meeting(ws, draft, self.reference)]
+        except DomainError:
+            warnings = []
+        self.app.call_from_thread(self._show_warnings, warnings)
+
+    def _show_warnings(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        self.checks += 1
+        text = Text()
+        for i, w in enumerate(warnings):
+            text.append("\n" if i else "")
+            text.append("提醒：", style="bold yellow")
+            text.append(w)
+        self.query_one("#warnings", Static).update(safe(text))
+
+
+class NewMeetingForm(ScheduleWarnings):
+    """安排会议; dismisses with `Scheduled` (the meeting and its warnings)."""
+
+    TITLE_TEXT = "安排会议"
 
     def fields(self) -> Iterable[Widget]:
         yield from self.row("议题", Input(id="topic", compact=True, placeholder="会议要协商的事"), "topic")
@@ -217,44 +269,74 @@ class NewMeetingForm(FormModal):
 
         return schedule_meeting(ws, self.actor_id, values)
 
-    # Warnings while typing: same place or chair at the time, short notice, not a working day.
-    @on(Input.Changed)
-    @on(DateField.Changed)
-    def _schedule_check(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(self.CHECK_DELAY, self._check_now)
 
-    def _check_now(self) -> None:
-        ws = getattr(self.app, "ws", None)
-        if ws is None:
-            return
-        try:
-            draft = self._draft()
-        except DomainError:
-            return
-        if not draft.topic.strip():
-            draft.topic = "（未填写）"
-        self._check(ws, draft)
+class RescheduleForm(ScheduleWarnings):
+    """改期: the new time, place and chair, warnings recomputed as they are typed; dismisses with
+    `Scheduled` (the meeting as moved and its warnings)."""
 
-    @work(thread=True, exclusive=True, group="meeting-check", exit_on_error=False)
-    def _check(self, ws: Any, draft: Any) -> None:
-        from grassroots_tui.services.meetings import check_meeting
+    TITLE_TEXT = "会议改期"
 
-        try:
-            warnings = [w.message for w in check_meeting(ws, draft)]
-        except DomainError:
-            warnings = []
-        self.app.call_from_thread(self._show_warnings, warnings)
+    def __init__(self, meeting: Any) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.reference = meeting.reference
 
-    def _show_warnings(self, warnings: list[str]) -> None:
-        self.warnings = warnings
-        text = Text()
-        for i, w in enumerate(warnings):
-            text.append("\n" if i else "")
-            text.append("提醒：", style="bold yellow")
-            text.append(w)
-        self.query_one("#warnings", Static).update(safe(text))
+    def fields(self) -> Iterable[Widget]:
+        m = self.meeting
+        yield Static(crop(f"{m.reference} {m.type_label}：{m.topic}（原定 {m.start_at:%Y-%m-%d %H:%M}）", 300),
+                     classes="form-note")
+        yield from self.row("开始时间", DateField(f"{m.start_at:%Y-%m-%d %H:%M}", id="start"), "start")
+        yield from self.row("时长(分钟)", Input(str(m.minutes), id="minutes", compact=True), "minutes")
+        yield from self.row("地点", Input(m.place, id="place", compact=True), "place")
+        yield from self.row("主持人", Input(m.chair, id="chair", compact=True), "chair")
+        yield from self.row("改期原因", Input(id="note", compact=True), "note")
+        yield Static(Text(""), id="warnings", classes="form-note")
+
+    def _draft(self):  # noqa: ANN202
+        from grassroots_tui.services.meetings import MeetingDraft
+
+        m = self.meeting
+        return MeetingDraft(type=m.type, topic=m.topic, start=self.query_one("#start", DateField).value,
+                            minutes=_int(self.query_one("#minutes", Input).value, "minutes", "时长"),
+                            place=self.query_one("#place", Input).value, chair=self.query_one("#chair", Input).value,
+                            notice_date=m.notice_date)
+
+    def collect(self) -> Any:
+        return self._draft(), self.query_one("#note", Input).value
+
+    def submit(self, ws: Any, values: Any) -> Any:
+        from grassroots_tui.services.meetings import reschedule_meeting
+
+        draft, note = values
+        return reschedule_meeting(ws, self.actor_id, self.reference, draft.start, draft.minutes, draft.place,
+                                  draft.chair, note=note)
+
+
+class CancelMeetingForm(FormModal):
+    """取消会议 with its reason; dismisses with the meeting as cancelled."""
+
+    TITLE_TEXT = "取消会议"
+    HINT = "Enter 确认取消  Esc 不取消"
+
+    def __init__(self, meeting: Any) -> None:
+        super().__init__()
+        self.meeting = meeting
+
+    def fields(self) -> Iterable[Widget]:
+        m = self.meeting
+        yield Static(crop(f"{m.reference} {m.type_label}：{m.topic}（{m.start_at:%Y-%m-%d %H:%M}）", 300),
+                     classes="form-note")
+        yield from self.row("取消原因", Input(id="note", compact=True), "note")
+        yield Static(Text("取消后会议仍保留在日历文件中（状态为已取消），导入过的日历会随之更新。"), classes="form-note")
+
+    def collect(self) -> Any:
+        return self.query_one("#note", Input).value.strip()
+
+    def submit(self, ws: Any, values: Any) -> Any:
+        from grassroots_tui.services.meetings import update_status
+
+        return update_status(ws, self.meeting.reference, "cancelled", f"取消：{values}" if values else "",
+                             actor_id=self.actor_id)
 
 
 # ---------------------------------------------------------------- resolution, vote, action item
@@ -392,6 +474,61 @@ class CompleteActionForm(FormModal):
         from grassroots_tui.services.meetings import complete_action_item
 
         return complete_action_item(ws, self.actor_id, self.action.id, values)
+
+
+VOID_TARGETS = (("表决记录（决议回到待表决）", "vote"), ("整项决议", "resolution"))
+
+
+class VoidForm(FormModal):
+    """作废 a vote or a resolution recorded in error: kept with the reason, shown as 已作废."""
+
+    TITLE_TEXT = "作废记录有误的表决或决议"
+
+    def __init__(self, resolution: Any) -> None:
+        super().__init__()
+        self.resolution = resolution
+
+    def fields(self) -> Iterable[Widget]:
+        r = self.resolution
+        yield Static(crop(f"决议 {r.position}：{r.text}（{r.status_label}）", 300), classes="form-note")
+        choices = VOID_TARGETS if r.vote is not None else VOID_TARGETS[1:]
+        yield from self.row("作废", Select(choices, value=choices[0][1], allow_blank=False, compact=True,
+                                          id="target"), "target")
+        yield from self.row("作废原因", Input(id="reason", compact=True, placeholder="必填，如：票数录错"), "reason")
+        yield Static(Text("作废的记录不会删除，会注明“已作废”和原因，不再计入结果。"), classes="form-note")
+
+    def collect(self) -> Any:
+        return str(self.query_one("#target", Select).value), self.query_one("#reason", Input).value
+
+    def submit(self, ws: Any, values: Any) -> Any:
+        from grassroots_tui.services.meetings import void_resolution, void_vote
+
+        target, reason = values
+        call = void_vote if target == "vote" else void_resolution
+        return call(ws, self.actor_id, self.resolution.id, reason, expected_version=self.resolution.version)
+
+
+class CarriedOutForm(FormModal):
+    """决议已落实, when it needed no action item: its agenda concerns go to 待回访."""
+
+    TITLE_TEXT = "决议已落实"
+
+    def __init__(self, resolution: Any) -> None:
+        super().__init__()
+        self.resolution = resolution
+
+    def fields(self) -> Iterable[Widget]:
+        yield Static(crop(f"决议 {self.resolution.position}：{self.resolution.text}", 300), classes="form-note")
+        yield from self.row("落实情况", Input("已按决议落实", id="note", compact=True), "note")
+        yield Static(Text("这项决议不分解议定事项；确认后，上会的诉求转入待回访。"), classes="form-note")
+
+    def collect(self) -> Any:
+        return self.query_one("#note", Input).value
+
+    def submit(self, ws: Any, values: Any) -> Any:
+        from grassroots_tui.services.meetings import carry_out_resolution
+
+        return carry_out_resolution(ws, self.actor_id, self.resolution.id, values)
 
 
 class MinutesForm(FormModal):

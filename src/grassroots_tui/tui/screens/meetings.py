@@ -324,6 +324,7 @@ class MeetingsScreen(Screen):
         from grassroots_tui.io.ics import write_calendar
         from grassroots_tui.io.safe_file import check_target
         from grassroots_tui.services.meetings import (
+            calendar_options,
             get_meeting,
             list_meetings,
             upcoming_meetings,
@@ -336,8 +337,7 @@ class MeetingsScreen(Screen):
             else:
                 start, end = period(view, anchor)
                 rows = list_meetings(ws, start, end, limit=500, include_cancelled=True)
-            path = write_calendar(path, [get_meeting(ws, m.reference) for m in rows],
-                                  committee=ws.settings.committee_name, tz=ws.tz, now=ws.now())
+            path = write_calendar(path, [get_meeting(ws, m.reference) for m in rows], **calendar_options(ws))
         except DomainError as exc:
             self.app.call_from_thread(self.notify, f"导出失败：{exc.message}", severity="error", markup=False)
             return
