@@ -121,3 +121,67 @@ def test_location_typed_over_the_residents_address(ws, clerk_id) -> None:  # noq
     assert free.concern.location == "小区东门垃圾站旁"  # not the resident's home
     default = save_intake(ws, clerk_id, IntakeDraft(summary="电梯坏了", category="0103", resident_id=r.id))
     assert default.concern.location == "幸福里 3-2-301"
+
+
+def test_an_anonymous_question_answered_on_the_spot_is_closed_at_once(ws, clerk_id) -> None:  # noqa: ANN001
+    result = save_intake(ws, clerk_id, IntakeDraft(summary="咨询居住证办理", category="0801", nature="inquiry",
+                                                   handling="answer_close", answer="已告知所需材料和办理地点",
+                                                   satisfaction="basic"))
+    c = get_concern(ws, result.concern.reference)
+    assert c.resident_name is None and c.status == "closed"
+    assert [e.action for e in c.events] == ["receive", "answer"]
+    assert (c.followup_outcome, c.followup_satisfaction) == ("solved", "basic")
+    # A resident who is not satisfied is not closed on the spot; nothing is saved.
+    before = _count(ws, Concern)
+    with pytest.raises(DomainError) as err:
+        save_intake(ws, clerk_id, IntakeDraft(summary="咨询", category="0801", handling="answer_close",
+                                              answer="已答复", satisfaction="dissatisfied"))
+    assert err.value.field == "satisfaction" and _count(ws, Concern) == before
+
+
+def _closed_concern(ws, clerk_id, summary: str) -> str:  # noqa: ANN001
+    from grassroots_tui.domain.codes import Action, Outcome, Satisfaction
+    from grassroots_tui.domain.pipeline import Request
+    from grassroots_tui.services.concerns import act
+
+    ref = save_intake(ws, clerk_id, IntakeDraft(summary=summary, category="0801", handling="handle")).concern.reference
+    act(ws, clerk_id, ref, Request(Action.REPORT, note="已修好"))
+    act(ws, clerk_id, ref, Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED))
+    return ref
+
+
+def test_a_repeat_of_a_closed_concern_asks_then_links_or_reopens(ws, clerk_id) -> None:  # noqa: ANN001
+    from grassroots_tui.services.concerns import RepeatOfClosed
+
+    original = _closed_concern(ws, clerk_id, "楼道灯不亮")
+    before = _count(ws, Concern)
+    with pytest.raises(RepeatOfClosed) as asked:
+        save_intake(ws, clerk_id, IntakeDraft(summary="楼道灯又不亮了", category="0801", repeat_of=original))
+    assert asked.value.original == original and asked.value.field == "repeat_of" and "已" in asked.value.message
+    assert _count(ws, Concern) == before  # asking saves nothing
+
+    linked = save_intake(ws, clerk_id, IntakeDraft(summary="楼道灯又不亮了", category="0801", repeat_of=original,
+                                                   repeat_closed="link", handling="handle"))
+    assert linked.concern.status == "in_progress" and linked.concern.repeat_of == original
+    assert get_concern(ws, original).status == "closed"
+
+    again = save_intake(ws, clerk_id, IntakeDraft(summary="楼道灯第三次不亮", category="0801", repeat_of=original,
+                                                  repeat_closed="reopen", handling="dispatch", unit="WY"))
+    assert again.concern.status == "merged" and again.concern.merged_into == original
+    reopened = get_concern(ws, original)
+    assert reopened.status == "in_progress" and reopened.events[-1].action == "reopen"
+    assert again.concern.reference in reopened.events[-1].note
+    assert any("重新打开" in w for w in again.warnings)
+
+
+def test_a_repeat_of_a_merged_concern_follows_it_to_its_main_concern(ws, clerk_id) -> None:  # noqa: ANN001
+    from grassroots_tui.domain.codes import Action
+    from grassroots_tui.domain.pipeline import Request
+    from grassroots_tui.services.concerns import act
+
+    main = save_intake(ws, clerk_id, IntakeDraft(summary="电梯故障", category="0801")).concern.reference
+    dup = save_intake(ws, clerk_id, IntakeDraft(summary="电梯坏了", category="0801")).concern.reference
+    act(ws, clerk_id, dup, Request(Action.MERGE, merge_into=main))
+    result = save_intake(ws, clerk_id, IntakeDraft(summary="电梯还是坏的", category="0801", repeat_of=dup))
+    assert result.concern.repeat_of == main
+    assert result.warnings == [f"原诉求 {dup} 已并入 {main}，本次登记关联到 {main}。"]

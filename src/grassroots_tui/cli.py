@@ -446,7 +446,7 @@ def concern_act(
                                                "review/resume/report/followup/reopen/agenda/supervise（中文亦可）")],
     unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（派单）")] = None,
     note: Annotated[str, typer.Option("--note", help="说明、理由或答复内容")] = "",
-    until: Annotated[Optional[str], typer.Option("--until", help="新期限 YYYY-MM-DD（延期）；下次复核日期（挂账、挂账复核，默认30天后）")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="延期：新期限；挂账/挂账复核：下次复核日期")] = None,
     outcome: Annotated[Optional[str], typer.Option("--outcome", help="solved|partly|unsolved（回访）")] = None,
     satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help="satisfied|basic|dissatisfied（回访）")] = None,
     level: Annotated[Optional[str], typer.Option("--level", help="督办级别 none|ordinary|yellow|red")] = None,

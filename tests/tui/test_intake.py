@@ -233,3 +233,60 @@ async def test_f_keys_ask_before_leaving_unsaved_text(known_path, make_app) -> N
         assert all(key in footer for key in ("^S", "^N", "Esc"))
         await pilot.press("f5", "1")  # leave for the register after all
         await wait_for(pilot, lambda: app.screen.name == "residents")
+
+
+async def test_anonymous_question_answered_and_closed_on_the_spot(known_path, make_app) -> None:  # noqa: ANN001
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        await pilot.press("tab", *"0302", "enter", *"咨询路灯报修电话")
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")
+        assert app.focused.id == "handling"
+        await pilot.press("enter", "down", "down", "down", "down", "enter")  # 当场答复并办结
+        await wait_for(pilot, lambda: screen.query_one("#satisfaction-row").has_class("-shown"))
+        assert screen.query_one("#answer-row").has_class("-shown")
+        await pilot.press("tab")
+        assert app.focused.id == "answer"
+        await pilot.press(*"已告知报修电话", "tab")
+        assert app.focused.id == "satisfaction"
+        await pilot.press("enter", "down", "enter")  # 基本满意
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved is not None)
+        c = _concern(app, screen.saved.reference)
+        assert (c.resident_id, c.status, c.followup_outcome, c.followup_satisfaction) == (
+            None, "closed", "solved", "basic")
+
+
+async def test_repeat_of_a_closed_concern_asks_and_can_reopen_it(known_path, make_app) -> None:  # noqa: ANN001
+    r = _add_resident(known_path, name="张三丰", phone="13812345678", address="3-2-301")
+    app = make_app(known_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(app, pilot)
+        from grassroots_tui.domain.codes import Action, Outcome, Satisfaction
+        from grassroots_tui.domain.pipeline import Request
+        from grassroots_tui.services.concerns import act
+        from grassroots_tui.services.intake import IntakeDraft, save_intake
+
+        first = save_intake(app.ws, app.clerk.id, IntakeDraft(summary="卫生间漏水", category="0801", resident_id=r.id,
+                                                              handling="handle")).concern.reference
+        act(app.ws, app.clerk.id, first, Request(Action.REPORT, note="已修好"))
+        act(app.ws, app.clerk.id, first, Request(Action.FOLLOWUP, outcome=Outcome.SOLVED,
+                                                 satisfaction=Satisfaction.SATISFIED))
+        await pilot.press(*"5678", "enter", *"0801", "enter", *"又漏了", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatDialog")
+        assert first in screen_text(app) and "已办结" in screen_text(app)  # closed ones are offered too
+        await pilot.press("1")  # link as repeat
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatClosedDialog")
+        assert "重新打开" in screen_text(app)
+        await pilot.press("escape")  # back to the form, nothing saved, text kept
+        await wait_for(pilot, lambda: app.screen is screen and not screen.saving)
+        assert screen.saved is None and screen.query_one("#summary").value == "又漏了"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatDialog")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "RepeatClosedDialog")
+        await pilot.press("1")  # reopen the original
+        await wait_for(pilot, lambda: screen.saved is not None)
+        assert _concern(app, first).status == "in_progress"
+        new = _concern(app, screen.saved.reference)
+        assert new.status == "merged" and new.merged_into_id == _concern(app, first).id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import func, text, update
@@ -84,6 +84,8 @@ class ConcernView:
     version: int
     allowed_actions: list[str] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)
+    repeat_of: str | None = None  # the original this concern repeats
+    merged_into: str | None = None  # the concern this one was merged into
 
     @property
     def deadline_label(self) -> str:
@@ -152,6 +154,41 @@ class ConcernDraft:
     location_text: str = ""
     repeat_of: str | None = None
     kind: ConcernKind = ConcernKind.CONCERN
+    #: When the original of a repeat is closed: "" asks (RepeatOfClosed), "link" logs a new concern
+    #: linked to it, "reopen" reopens the original and folds this call into it.
+    repeat_closed: str = ""
+
+
+class RepeatOfClosed(DomainError):
+    """The original a repeat points at is closed: the clerk chooses to reopen it or log a new one."""
+
+    def __init__(self, original: str, closed_at: datetime | None) -> None:
+        when = f"于 {closed_at:%Y-%m-%d} " if closed_at else ""
+        super().__init__(f"原诉求 {original} 已{when}办结：请选择重新打开原诉求，或登记为新诉求并关联。", "repeat_of")
+        self.original = original
+
+
+REPEAT_CHOICES = ("", "link", "reopen")
+MERGE_CHAIN_LIMIT = 20
+
+
+def follow_repeat(session: Session, reference: str) -> tuple[Concern, list[str]]:
+    """The concern a repeat belongs to: the one named, or the concern it was merged into (to the
+    end of the chain). Returns it with the references passed on the way."""
+    ref = normalise_reference(reference)
+    concern = session.exec(select(Concern).where(Concern.reference == ref)).first()
+    if concern is None:
+        raise NotFound(f"找不到诉求 {ref}。", "repeat_of")
+    passed: list[str] = []
+    while concern.status == Status.MERGED.value and concern.merged_into_id is not None:
+        if len(passed) >= MERGE_CHAIN_LIMIT or concern.reference in passed:
+            break
+        passed.append(concern.reference)
+        target = session.get(Concern, concern.merged_into_id)
+        if target is None:
+            break
+        concern = target
+    return concern, passed
 
 
 def _category(session: Session, code: str) -> tuple[Category, Category | None]:
@@ -211,10 +248,13 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
             if resident is None:
                 raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
         repeat_id = None
+        prior = None
+        if draft.repeat_closed not in REPEAT_CHOICES:
+            raise DomainError(f"未知的处理方式“{draft.repeat_closed}”，可选 link 或 reopen。", "repeat_of")
         if draft.repeat_of:
-            prior = s.exec(select(Concern).where(Concern.reference == normalise_reference(draft.repeat_of))).first()
-            if prior is None:
-                raise NotFound(f"找不到诉求 {draft.repeat_of}。", "repeat_of")
+            prior, _merged = follow_repeat(s, draft.repeat_of)
+            if prior.status == Status.CLOSED.value and not draft.repeat_closed:
+                raise RepeatOfClosed(prior.reference, ws.local(prior.closed_at))
             repeat_id = prior.id
         deadlines = compute_deadlines(received, urgency, ws.settings.sla, ws.settings.calendar)
         due_at, warn_at = pipeline.initial_clock(received, urgency, deadlines.dispatch_due, ws.settings.sla,
@@ -241,9 +281,28 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
                            deadline_before=None, deadline_after=deadlines.dispatch_due,
                            data=json.dumps({"channel": channel.value, "urgency": urgency.value}, ensure_ascii=False)))
         reference = concern.reference
+        if prior is not None and prior.status == Status.CLOSED.value and draft.repeat_closed == "reopen":
+            _reopen_with(s, ws, actor_id, prior, concern, now)
         if session is not None:
             return _view(ws, concern, cat.name, None, resident, now)
     return get_concern(ws, reference)
+
+
+def _reopen_with(s: Session, ws: Workspace, actor_id: int, original: Concern, call: Concern, now: datetime) -> None:
+    """The resident calls again about a closed concern: reopen it and fold the new call into it, so
+    the work goes on under one reference and the call stays on record."""
+    reopen = pipeline.plan(snapshot_of(ws, original), pipeline.Request(
+        Action.REOPEN, note=f"居民再次反映（{call.reference}）：{call.summary}"), now, ws.settings.sla,
+        ws.settings.calendar)
+    apply_change(s, original, reopen, actor_id, now, None)
+    s.flush()
+    merge = pipeline.plan(snapshot_of(ws, call), pipeline.Request(
+        Action.MERGE, merge_into=original.reference, note="原诉求已重新打开，本次来电并入"), now, ws.settings.sla,
+        ws.settings.calendar)
+    apply_change(s, call, merge, actor_id, now, None)
+    s.flush()
+    s.expire(original)
+    s.expire(call)
 
 
 # ---------------------------------------------------------------- transitions
@@ -386,8 +445,15 @@ def get_concern(ws: Workspace, reference: str, with_events: bool = True) -> Conc
                     deadline_before=ws.local(ev.deadline_before), deadline_after=ws.local(ev.deadline_after),
                     data=json.loads(ev.data) if ev.data else {},
                 ))
-        return _view(ws, concern, cat.name if cat else concern.category_code, unit.name if unit else None,
+        view = _view(ws, concern, cat.name if cat else concern.category_code, unit.name if unit else None,
                      resident, ws.now(), events)
+
+        def reference_of(concern_id: int | None) -> str | None:
+            other = s.get(Concern, concern_id) if concern_id else None
+            return other.reference if other else None
+
+        return replace(view, repeat_of=reference_of(concern.repeat_of_id),
+                       merged_into=reference_of(concern.merged_into_id))
 
 
 @dataclass

@@ -10,15 +10,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import select
 
 from grassroots_tui.domain import pipeline
-from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Status, Urgency
+from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Outcome, Satisfaction, Status, Urgency, parse
 from grassroots_tui.domain.errors import DomainError, NotFound
-from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc, parse_address, parse_address_shorthand
-from grassroots_tui.services.concerns import ConcernDraft, ConcernView, apply_change, get_concern, log_concern, snapshot_of
+from grassroots_tui.services.concerns import (
+    ConcernDraft,
+    ConcernView,
+    apply_change,
+    follow_repeat,
+    get_concern,
+    log_concern,
+    snapshot_of,
+)
 from grassroots_tui.services.residents import ResidentDraft, insert_resident, prepare_resident
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Resident, Unit
@@ -32,7 +39,10 @@ HANDLING_CHOICES = (
     ("dispatch", "派单"),
     ("handle", "直接办理"),
     ("answer", "当场答复"),
+    ("answer_close", "当场答复并办结"),
 )
+#: How satisfied a resident who accepted an answer on the spot may be (dissatisfied is no close).
+ON_THE_SPOT_SATISFACTION = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 
 
 # ---------------------------------------------------------------- pick lists
@@ -126,8 +136,9 @@ def _norm_summary(text: str) -> str:
 def find_repeats(ws: Workspace, *, resident_id: int | None = None, category: str | None = None,
                  address: tuple[str, str, str] | None = None, summary: str = "",
                  limit: int = 5) -> list[RepeatCandidate]:
-    """Open concerns of the last 30 days that look like the one being logged: same resident or the
-    same address (building, unit, room) in the same category, or a very similar summary."""
+    """Concerns received in the last 30 days and still open, or closed in the last 30 days ("it is
+    broken again"), that look like the one being logged: same resident or the same address
+    (building, unit, room) in the same category, or a very similar summary."""
     since = ws.now() - timedelta(days=REPEAT_WINDOW_DAYS)
     open_codes = [st.value for st in OPEN_STATUSES]
     found: dict[int, tuple[Concern, str, str | None, str]] = {}
@@ -135,7 +146,9 @@ def find_repeats(ws: Workspace, *, resident_id: int | None = None, category: str
         base = (select(Concern, Category.name, Resident.name)
                 .join(Category, Category.code == Concern.category_code)
                 .join(Resident, Resident.id == Concern.resident_id, isouter=True)
-                .where(Concern.status.in_(open_codes), Concern.received_at >= since, Concern.kind == "concern"))
+                .where(or_(and_(Concern.status.in_(open_codes), Concern.received_at >= since),
+                           and_(Concern.status == Status.CLOSED.value, Concern.closed_at >= since)),
+                       Concern.kind == "concern"))
         code = nfkc(category) if category else ""
         same_place = []
         if resident_id is not None:
@@ -182,10 +195,13 @@ class IntakeDraft:
     new_resident: ResidentDraft | None = None
     location: str = ""  # "" = the resident's address; `3-2-301`, `3号楼2单元301室` or free text
     estate: str = ""
-    handling: str = "none"  # none · dispatch · handle · answer
+    handling: str = "none"  # none · dispatch · handle · answer · answer_close
     unit: str | None = None  # dispatch / handle
     answer: str = ""  # answer: what the clerk told the resident
+    #: answer_close: the resident (often anonymous, at the counter) accepted the answer on the spot
+    satisfaction: str = Satisfaction.SATISFIED.value
     repeat_of: str | None = None
+    repeat_closed: str = ""  # the original is closed: "" asks, "link" or "reopen" (see ConcernDraft)
 
 
 @dataclass(frozen=True)
@@ -219,8 +235,13 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
         raise DomainError(f"未知的办理方式“{handling}”。", "handling")
     if handling == "dispatch" and not nfkc(draft.unit):
         raise DomainError("派单需要选择承办单位。", "unit")
-    if handling == "answer":
+    if handling in ("answer", "answer_close"):
         check_text(draft.answer, "答复内容", "answer", required=True, limit=5000)
+    satisfaction = None
+    if handling == "answer_close":
+        satisfaction = parse(Satisfaction, draft.satisfaction or "", "satisfaction")
+        if satisfaction not in ON_THE_SPOT_SATISFACTION:
+            raise DomainError("居民不满意时不能当场办结，请派单或直接办理。", "satisfaction")
     prepared = (prepare_resident(draft.new_resident, today=ws.now().date())
                 if draft.new_resident is not None else None)
     location = _location(draft)
@@ -232,31 +253,41 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
             resident_id, created = resident.id, True
         elif resident_id is not None and s.get(Resident, resident_id) is None:
             raise NotFound("找不到所选居民，请重新查找。", "resident")
+        warnings: list[str] = []
         if draft.repeat_of:
-            ref = normalise_reference(draft.repeat_of)
-            if s.exec(select(Concern.id).where(Concern.reference == ref)).first() is None:
-                raise NotFound(f"找不到诉求 {ref}。", "repeat_of")
+            original, merged = follow_repeat(s, draft.repeat_of)
+            if merged:
+                warnings.append(f"原诉求 {merged[0]} 已并入 {original.reference}，本次登记关联到 {original.reference}。")
         view = log_concern(ws, actor_id, ConcernDraft(
             summary=draft.summary, category=draft.category, detail=draft.detail, channel=draft.channel,
             nature=draft.nature, urgency=draft.urgency or None, resident_id=resident_id,
-            repeat_of=draft.repeat_of, **location,
+            repeat_of=draft.repeat_of, repeat_closed=draft.repeat_closed, **location,
         ), session=s)
         reference = view.reference
         concern = s.exec(select(Concern).where(Concern.reference == reference)).one()
+        if concern.status == Status.MERGED.value:
+            # The closed original was reopened and this call folded into it: its work goes on there.
+            warnings.append(f"已重新打开原诉求 {original.reference}，本次登记 {reference} 已并入。")
+            handling = "none"
         if "location_text" in location:
             # A place typed in words is where it happened, not the resident's home.
             concern.estate = concern.building = concern.unit_no = concern.room = ""
             s.add(concern)
             s.flush()
         if handling != "none":
+            answering = handling in ("answer", "answer_close")
             request = pipeline.Request(
-                Action(handling), note=(draft.answer or "").strip() if handling == "answer" else "",
+                Action.ANSWER if answering else Action(handling),
+                note=(draft.answer or "").strip() if answering else "",
                 unit_code=nfkc(draft.unit).upper() or None,
+                confirmed=handling == "answer_close",
+                outcome=Outcome.SOLVED if handling == "answer_close" else None,
+                satisfaction=satisfaction,
             )
             at = ws.now()
             change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
             apply_change(s, concern, change, actor_id, at, None)
-    return IntakeResult(get_concern(ws, reference), resident_id, created)
+    return IntakeResult(get_concern(ws, reference), resident_id, created, warnings)
 
 
 __all__ = ["CategoryOption", "HANDLING_CHOICES", "IntakeDraft", "IntakeResult", "RepeatCandidate", "UnitOption",

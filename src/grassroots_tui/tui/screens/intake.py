@@ -45,7 +45,9 @@ CHANNELS = [("来访", "walk_in"), ("来电", "phone"), ("网格巡查", "grid_p
 NATURES = [("求助", "help"), ("咨询", "inquiry"), ("投诉", "complaint"), ("举报", "report"),
            ("建议", "suggestion"), ("表扬", "praise")]
 URGENCIES = [("一般", "ordinary"), ("民生保障", "utilities"), ("紧急", "emergency"), ("复杂疑难", "complex")]
-HANDLINGS = [("暂不处理（已受理）", "none"), ("派单", "dispatch"), ("直接办理", "handle"), ("当场答复", "answer")]
+HANDLINGS = [("暂不处理（已受理）", "none"), ("派单", "dispatch"), ("直接办理", "handle"), ("当场答复", "answer"),
+             ("当场答复并办结（居民当场认可）", "answer_close")]
+SATISFACTIONS = [("满意", "satisfied"), ("基本满意", "basic")]
 
 # Which error line shows a service error, by the DomainError's field.
 ERROR_LINES = {
@@ -135,6 +137,33 @@ class DiscardDialog(QuestionDialog):
     def question(self) -> Text:
         return Text.assemble(("有未保存的内容。\n\n", "bold"), "再按 Esc（或 1）放弃并离开；\n",
                              "按 Enter（或 2）继续编辑。")
+
+
+class RepeatClosedDialog(ModalScreen["str | None"]):
+    """The original of a repeat is closed: 1 reopens it (this call folded in), 2 logs a new linked one."""
+
+    DEFAULT_CSS = """
+    RepeatClosedDialog { align: center middle; }
+    RepeatClosedDialog > Static { width: 64; height: auto; padding: 1 2; border: round $warning; background: $panel; }
+    """
+    BINDINGS = [
+        Binding("1", "choose('reopen')", "重新打开原诉求", id="repeat_reopen",
+                tooltip="重新打开已办结的原诉求，本次登记并入原诉求"),
+        Binding("2", "choose('link')", "登记为新诉求", id="repeat_link_new", tooltip="原诉求保持办结，新登记一件并关联"),
+        Binding("escape", "choose('')", "返回修改", id="repeat_closed_cancel", tooltip="回到表单"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text.assemble((printable(self.message), "bold"), "\n\n",
+                                   "按 1 重新打开原诉求（本次登记并入原诉求）；\n",
+                                   "按 2 登记为新诉求并关联原诉求；\n", "按 Esc 返回表单。"), id="question")
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what or None)
 
 
 class RepeatDialog(ModalScreen["tuple[str, str] | None"]):
@@ -277,8 +306,10 @@ class IntakeScreen(Screen):
     IntakeScreen #new-resident.-shown { display: block; }
     IntakeScreen TextArea#detail { height: 3; border: none; padding: 0; }
     IntakeScreen Input { border: none; }
-    IntakeScreen #unit-row, IntakeScreen #answer-row { display: none; }
-    IntakeScreen #unit-row.-shown, IntakeScreen #answer-row.-shown { display: block; }
+    IntakeScreen #unit-row, IntakeScreen #answer-row, IntakeScreen #satisfaction-row { display: none; }
+    IntakeScreen #unit-row.-shown, IntakeScreen #answer-row.-shown, IntakeScreen #satisfaction-row.-shown {
+        display: block;
+    }
     IntakeScreen #intake-done { display: none; padding: 1 2; height: 1fr; }
     IntakeScreen.-done #intake-done { display: block; }
     IntakeScreen.-done #intake-body { display: none; }
@@ -347,6 +378,9 @@ class IntakeScreen(Screen):
                 yield error_line("unit")
                 yield Row("答复内容", Input(id="answer", compact=True, classes="field"), id="answer-row")
                 yield error_line("answer")
+                yield Row("居民评价", Select(SATISFACTIONS, value="satisfied", allow_blank=False, compact=True,
+                                             id="satisfaction", classes="field"), id="satisfaction-row")
+                yield error_line("satisfaction")
                 yield error_line("form")
             with Vertical(id="intake-side"):
                 yield Static(Text("在办诉求"), classes="side-title", id="open-title")
@@ -539,7 +573,8 @@ class IntakeScreen(Screen):
     def _handling_changed(self, event: Select.Changed) -> None:
         value = event.value
         self.query_one("#unit-row").set_class(value in ("dispatch", "handle"), "-shown")
-        self.query_one("#answer-row").set_class(value == "answer", "-shown")
+        self.query_one("#answer-row").set_class(value in ("answer", "answer_close"), "-shown")
+        self.query_one("#satisfaction-row").set_class(value == "answer_close", "-shown")
         if value in ("dispatch", "handle") and self.category and self.category.unit:
             if self.query_one("#unit", Select).is_blank():
                 self._set_unit_default(self.category.unit)
@@ -628,6 +663,7 @@ class IntakeScreen(Screen):
             urgency=str(self.query_one("#urgency", Select).value), resident_id=self.resident.id if self.resident else None,
             new_resident=new_resident, location=location, handling=str(handling),
             unit=None if unit.is_blank() else str(unit.value), answer=self.query_one("#answer", Input).value,
+            satisfaction=str(self.query_one("#satisfaction", Select).value),
         )
 
     def action_save(self, and_next: bool) -> None:
@@ -649,6 +685,7 @@ class IntakeScreen(Screen):
     @work(thread=True, exclusive=True, group="intake-save", exit_on_error=False)
     def _save(self, ws, actor_id: int, draft: IntakeDraft, and_next: bool, check_repeats: bool) -> None:  # noqa: ANN001
         from grassroots_tui.domain.errors import DomainError
+        from grassroots_tui.services.concerns import RepeatOfClosed
         from grassroots_tui.services.intake import find_repeats, save_intake
 
         try:
@@ -659,13 +696,26 @@ class IntakeScreen(Screen):
                     self.app.call_from_thread(self._ask_repeat, repeats, draft, and_next)
                     return
             result = save_intake(ws, actor_id, draft)
+        except RepeatOfClosed as exc:
+            self.app.call_from_thread(self._ask_repeat_closed, exc.message, draft, and_next)
         except DomainError as exc:
             self.app.call_from_thread(self._save_failed, exc.field, exc.message)
         except Exception as exc:  # noqa: BLE001 - a sentence for the clerk, the trace for the log
             self.log.error("intake save failed", exc)
             self.app.call_from_thread(self._save_failed, None, explain(exc, "保存"))
         else:
-            self.app.call_from_thread(self._saved, result.concern, and_next, draft.repeat_of)
+            self.app.call_from_thread(self._saved, result.concern, and_next, draft.repeat_of, result.warnings)
+
+    def _ask_repeat_closed(self, message: str, draft: IntakeDraft, and_next: bool) -> None:
+        def chosen(what: str | None) -> None:
+            if what is None:
+                self.saving = False
+                self.notice("未保存：" + message, ok=False)
+                return
+            draft.repeat_closed = what
+            self._save(self.ws, self.app.clerk.id, draft, and_next, False)
+
+        self.app.push_screen(RepeatClosedDialog(message), chosen)
 
     def _ask_repeat(self, repeats: list[RepeatCandidate], draft: IntakeDraft, and_next: bool) -> None:
         def chosen(answer: tuple[str, str] | None) -> None:
@@ -704,11 +754,15 @@ class IntakeScreen(Screen):
         self.show_error(field, message)
         self.notice("未保存：" + message, ok=False)
 
-    def _saved(self, view: ConcernView, and_next: bool, repeat_of: str | None = None) -> None:
+    def _saved(self, view: ConcernView, and_next: bool, repeat_of: str | None = None,
+               warnings: list[str] | None = None) -> None:
         self.saving = False
         self.saved = view
         self.saves += 1
+        repeat_of = view.repeat_of or repeat_of
         repeat = f"（{repeat_of} 的重复诉求）" if repeat_of else ""
+        if warnings:
+            self.notify("；".join(warnings), markup=False)
         calendar = self._calendar_notice(view)
         if and_next:
             self.reset_form()
