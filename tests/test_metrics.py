@@ -78,7 +78,7 @@ def test_every_figure_of_october_by_hand(ws, refs) -> None:  # noqa: ANN001
 def test_sql_agrees_with_the_rules_in_the_domain(ws, refs) -> None:  # noqa: ANN001
     o = MetricOptions()
     for period in (OCT, Period.month(2026, 9), Period(at(2026, 9, 1).date(), at(2026, 11, 30).date())):
-        by_rules = figures(tally(concern_facts(ws, period), o), o)
+        by_rules = figures(tally(concern_facts(ws, period), o, ws.now()), o)
         assert period_figures(ws, period, o).as_json() == by_rules.as_json()
 
 
@@ -86,14 +86,14 @@ def test_an_empty_period_has_no_data_not_zero(ws, refs) -> None:  # noqa: ANN001
     f = period_figures(ws, Period.month(2026, 8))
     assert all(fig.value is None for fig in f)
     assert f["response_rate"].percent == "无数据"
-    assert f["response_rate"].as_json() == {"numerator": 0, "denominator": 0, "value": None}
-    assert f["composite"].as_json() == {"numerator": None, "denominator": None, "value": None}
+    assert f["response_rate"].as_json() == {"numerator": 0, "denominator": 0, "value": None, "pending": 0}
+    assert f["composite"].as_json() == {"numerator": None, "denominator": None, "value": None, "pending": None}
 
 
 def test_september_holds_only_k(ws, refs) -> None:  # noqa: ANN001
     f = period_figures(ws, Period.month(2026, 9))
     # K: dispatched on Sep 30 within its limit, reported Oct 8 (<= Oct 15), solved and satisfied.
-    assert f["response_rate"].as_json() == {"numerator": 1, "denominator": 1, "value": 1.0}
+    assert f["response_rate"].as_json() == {"numerator": 1, "denominator": 1, "value": 1.0, "pending": 0}
     assert f["on_time_rate"].value == 1.0 and f["composite"].value == pytest.approx(1.0)
 
 
@@ -107,7 +107,8 @@ def test_options_from_the_configuration_change_the_figures(ws, refs) -> None:  #
     # Action items counted too, rejected ones as well: F joins N (9); routed on time still 6.
     o = MetricOptions.from_mapping({"population": {"kinds": ["concern"], "exclude_statuses": ["merged"]}})
     assert period_figures(ws, OCT, o)["response_rate"].as_json() == {"numerator": 6, "denominator": 9,
-                                                                       "value": pytest.approx(6 / 9, abs=1e-6)}
+                                                                       "value": pytest.approx(6 / 9, abs=1e-6),
+                                                                       "pending": 0}
 
 
 def test_a_user_metrics_file_overrides_the_default(ws, refs, tmp_path) -> None:  # noqa: ANN001
@@ -171,8 +172,8 @@ def test_report_command_json(ws, refs, db_path) -> None:  # noqa: ANN001
                                       "２０２６-10-31", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["response_rate"] == {"numerator": 6, "denominator": 8, "value": 0.75}
-    assert data["resolution_rate"] == {"numerator": 4, "denominator": 5, "value": 0.8}
+    assert data["response_rate"] == {"numerator": 6, "denominator": 8, "value": 0.75, "pending": 0}
+    assert data["resolution_rate"] == {"numerator": 4, "denominator": 5, "value": 0.8, "pending": None}
     assert set(data) >= {"response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "closure_rate",
                          "return_rate", "rework_rate", "extension_rate", "followup_rate", "composite"}
     assert data["composite"]["value"] == pytest.approx(0.785)
