@@ -78,6 +78,13 @@ class Part:
 
 # The one definition of every rate: `figures` divides these counts and `services.metrics`
 # lists the concerns behind them with the same SQL predicates.
+# What a 未到期 concern is, per rate that has the rule (shown beside the count and in the drill-down).
+PENDING_MEANING: dict[str, str] = {
+    "response_rate": "尚未派单且未过派单时限",
+    "closure_rate": "尚未办结且未过反馈时限",
+    "extension_rate": "未延期、仍在办理且未过反馈时限",
+}
+
 PARTS: dict[str, Part] = {
     "response_rate": Part("routed_on_time", "response_due", "response_pending"),
     "resolution_rate": Part("resolution_points", "followed_up"),
@@ -392,7 +399,7 @@ def month_label(p: Period) -> str:
     return f"{p.start.year}-{p.start.month:02d}"
 
 
-__all__ = ["METRICS", "METRIC_BY_CODE", "RATE_CODES", "NO_DATA", "PARTS", "PENDING", "MetricDef", "Part",
+__all__ = ["METRICS", "METRIC_BY_CODE", "RATE_CODES", "NO_DATA", "PARTS", "PENDING", "PENDING_MEANING", "MetricDef", "Part",
            "MetricOptions", "ConcernFacts",
            "Counts", "Figure", "Figures", "Period", "composite_basis", "tally", "figures", "composite", "rate", "is_counted",
            "is_followed_up", "closed_on_time", "month_label", "response_pending", "closure_pending",
