@@ -283,9 +283,10 @@ def _drill_down_matches(ws, period: Period, o: MetricOptions | None = None) -> N
         assert den.rows == fig.denominator, code
         assert num.points == pytest.approx(fig.numerator), code  # 部分解决 rows count half
         assert pending.rows == (fig.pending or 0), code
-        if part.numerator.endswith("_points"):
-            assert num.rows >= num.points  # every listed row adds something
-        else:
+        listed = concerns_behind(ws, period, code, "numerator", limit=100_000, options=o)
+        assert len(listed) == num.rows and all(r.weight > 0 for r in listed), code  # each adds to it
+        assert sum(r.weight for r in listed) == pytest.approx(fig.numerator), code
+        if not part.numerator.endswith("_points"):
             assert num.rows == fig.numerator, code
 
 
