@@ -6,6 +6,11 @@
 Prints the median time of `services.metrics.period_figures` (options from metrics.toml,
 SQLAlchemy, result objects) and of one hand-written aggregate query through the
 `sqlite3` module, over the busiest month unless one is named. Aim: within 2x.
+
+Both apply the 未到期 rule as of the same "now" (`--now`, default: the latest time in the
+database, so the last month has concerns not yet due): a concern not routed within its
+dispatch limit, not closed within its feedback limit, or not extended while handled within it
+is out of that rate. The raw query's counts are checked against the service's.
 """
 
 from __future__ import annotations
@@ -32,9 +37,12 @@ SELECT count(*),
   sum(followup_at IS NOT NULL AND rework_count > 0),
   sum(extension_count > 0),
   sum(status = 'closed'),
-  sum(status = 'closed' AND first_reported_at <= feedback_due_original)
+  sum(status = 'closed' AND first_reported_at <= feedback_due_original),
+  sum(first_routed_at IS NULL AND dispatch_due >= :now),
+  sum(status != 'closed' AND feedback_due >= :now),
+  sum(extension_count = 0 AND status IN ('received', 'dispatched', 'in_progress') AND feedback_due >= :now)
 FROM concern c
-WHERE c.received_at >= ? AND c.received_at < ? AND c.kind = 'concern'
+WHERE c.received_at >= :start AND c.received_at < :end AND c.kind = 'concern'
   AND c.status NOT IN ('rejected', 'merged') AND c.excluded = 0
 """
 
@@ -42,6 +50,10 @@ WHERE c.received_at >= ? AND c.received_at < ? AND c.kind = 'concern'
 def utc_text(d: date, tz: ZoneInfo) -> str:
     dt = datetime(d.year, d.month, d.day, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
     return dt.isoformat(sep=" ", timespec="microseconds")
+
+
+def utc_text_of(when: datetime) -> str:
+    return when.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def median_time(fn, runs: int) -> tuple[float, object]:  # noqa: ANN001
@@ -58,15 +70,22 @@ def main() -> None:
     ap.add_argument("db", type=Path)
     ap.add_argument("--month", help="YYYY-MM (default: the month with most concerns)")
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--now", help="ISO time the 未到期 rule is taken at (default: the latest event in the database)")
     args = ap.parse_args()
 
     from grassroots_tui.domain.metrics import Period
     from grassroots_tui.services.metrics import load_options, period_figures
     from grassroots_tui.services.workspace import Workspace
 
-    ws = Workspace.open(args.db)
-    tz = ws.tz
     con = sqlite3.connect(args.db)
+    if args.now:
+        now = datetime.fromisoformat(args.now)
+    else:
+        latest = con.execute("SELECT max(at) FROM concern_event").fetchone()[0]
+        now = datetime.fromisoformat(latest).replace(tzinfo=timezone.utc)
+    ws = Workspace.open(args.db, clock=lambda: now)
+    tz = ws.tz
+    now = now if now.tzinfo else now.replace(tzinfo=tz)
     events = con.execute("SELECT count(*) FROM concern_event").fetchone()[0]
     concerns = con.execute("SELECT count(*) FROM concern").fetchone()[0]
     if args.month:
@@ -80,13 +99,14 @@ def main() -> None:
     in_month = con.execute("SELECT count(*) FROM concern WHERE received_at >= ? AND received_at < ?",
                            (start, end)).fetchone()[0]
     options = load_options()
+    raw_params = {"start": start, "end": end, "now": utc_text_of(now)}
 
     # Warm the page cache for both, then alternate so neither enjoys a warmer cache.
-    con.execute(RAW, (start, end)).fetchone()
+    con.execute(RAW, raw_params).fetchone()
     period_figures(ws, period, options)
-    raw_t, raw = median_time(lambda: con.execute(RAW, (start, end)).fetchone(), args.runs)
+    raw_t, raw = median_time(lambda: con.execute(RAW, raw_params).fetchone(), args.runs)
     svc_t, figs = median_time(lambda: period_figures(ws, period, options), args.runs)
-    raw_t2, _ = median_time(lambda: con.execute(RAW, (start, end)).fetchone(), args.runs)
+    raw_t2, _ = median_time(lambda: con.execute(RAW, raw_params).fetchone(), args.runs)
     raw_t = min(raw_t, raw_t2)
     # The service's own SQL text through sqlite3: what the service adds on top of SQLite.
     from grassroots_tui.services.metrics import _Sql
@@ -97,14 +117,19 @@ def main() -> None:
 
     c = figs.counts
     assert raw[0] == c.counted and raw[1] == c.routed_on_time and raw[2] == c.dispatched, (raw, c)
+    assert (raw[12], raw[13], raw[14]) == (c.response_pending, c.closure_pending, c.extension_pending), (raw, c)
     print(f"database: {concerns} concerns, {events} events; month {period.label}: {in_month} concerns received")
+    print(f"未到期 as of {now.astimezone(tz):%Y-%m-%d %H:%M}: response {c.response_pending}, "
+          f"closure {c.closure_pending}, extension {c.extension_pending}")
     print(f"raw SQL aggregate (sqlite3):        {raw_t * 1000:8.1f} ms (median of {args.runs})")
     print(f"the service's SQL text via sqlite3: {own_t * 1000:8.1f} ms (median of {args.runs})")
     print(f"services.metrics.period_figures:    {svc_t * 1000:8.1f} ms (median of {args.runs})")
     print(f"ratio: {svc_t / raw_t:.2f}x of the hand-written aggregate, {svc_t / own_t:.2f}x of its own SQL"
           "  (aim: within 2x)")
-    print(f"response {figs['response_rate'].fraction} = {figs['response_rate'].percent}, "
-          f"satisfaction {figs['satisfaction_rate'].fraction} = {figs['satisfaction_rate'].percent}")
+    for code in ("response_rate", "closure_rate", "extension_rate", "resolution_rate", "satisfaction_rate",
+                 "composite"):
+        fig = figs[code]
+        print(f"  {fig.label}: {fig.fraction} = {fig.percent}" + (f"  {fig.pending_text}" if fig.pending_text else ""))
     ws.close()
     con.close()
 

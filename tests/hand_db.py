@@ -107,3 +107,48 @@ def build_hand_db(ws, clerk_id: int, clock) -> dict[str, str]:  # noqa: ANN001
     _do(ws, clerk_id, refs["L"], (at(2026, 10, 16, 10), dispatch()), (at(2026, 10, 16, 11), SIGN),
         (at(2026, 10, 19, 10), REPORT), (at(2026, 10, 20, 10), followup(Oc.PARTLY, S.DISSATISFIED)))
     return refs
+
+
+DECEMBER_STORY = """The December database of the 未到期 rule: the clock stands at Wed 2026-12-02 09:00.
+
+Ordinary concerns: dispatch within 1 working day, report back within 7 (no holidays in
+December 2026). Emergency: dispatch within 1 hour, report back within 2 hours.
+
+| ref | received | story | dispatch due | feedback due (current) |
+| P | Tue Dec 1 09:00 | nothing done yet (received) | Dec 2 23:59:59 | Dec 10 |
+| Q | Wed Dec 2 08:00 | nothing done yet (received) | Dec 3 23:59:59 | Dec 11 |
+| R | Tue Dec 1 09:30 | dispatched to WY Dec 1 10:00 (on time) | Dec 2 | Dec 10 |
+| S | Tue Dec 1 09:00 | EMERGENCY, never routed | Dec 1 10:00 (passed) | Dec 1 11:00 (passed) |
+| T | Tue Dec 1 10:00 | handled in-house 10:30, reported 14:00, follow-up 16:00 solved/satisfied: closed | Dec 2 | Dec 10 |
+| U | Tue Dec 1 11:00 | dispatched 11:30, signed, extended Dec 1 15:00 to Dec 18 | Dec 2 | Dec 18 |
+| W | Mon Nov 2 09:00 | handled in-house, reported Nov 5, follow-up Dec 1 09:00 unsolved/dissatisfied: REWORK;
+|   |                 | the original deadline Nov 11 is kept, the current one is counted from Dec 1 | Nov 3 | Dec 10 |
+"""
+
+
+def build_december_db(ws, clerk_id: int, clock) -> dict[str, str]:  # noqa: ANN001
+    """Write the December table above; returns letter -> reference. The clock ends at Dec 2 09:00."""
+    clock.set(2026, 12, 2, 9)
+    Oc, S = Outcome, Satisfaction
+    refs: dict[str, str] = {}
+
+    def log(letter: str, received: datetime, urgency: str = "ordinary") -> str:
+        refs[letter] = log_concern(ws, clerk_id, ConcernDraft(summary=f"{letter} 十二月的诉求", category="0801",
+                                                              urgency=urgency, received_at=received)).reference
+        return refs[letter]
+
+    w = log("W", at(2026, 11, 2, 9))
+    _do(ws, clerk_id, w, (at(2026, 11, 2, 10), Request(Action.HANDLE)), (at(2026, 11, 5, 10), REPORT),
+        (at(2026, 12, 1, 9), followup(Oc.UNSOLVED, S.DISSATISFIED)))
+    log("P", at(2026, 12, 1, 9))
+    log("Q", at(2026, 12, 2, 8))
+    r = log("R", at(2026, 12, 1, 9, 30))
+    _do(ws, clerk_id, r, (at(2026, 12, 1, 10), dispatch()))
+    log("S", at(2026, 12, 1, 9), urgency="emergency")
+    t = log("T", at(2026, 12, 1, 10))
+    _do(ws, clerk_id, t, (at(2026, 12, 1, 10, 30), Request(Action.HANDLE)), (at(2026, 12, 1, 14), REPORT),
+        (at(2026, 12, 1, 16), followup(Oc.SOLVED, S.SATISFIED)))
+    u = log("U", at(2026, 12, 1, 11))
+    _do(ws, clerk_id, u, (at(2026, 12, 1, 11, 30), dispatch()), (at(2026, 12, 1, 12), SIGN),
+        (at(2026, 12, 1, 15), Request(Action.EXTEND, note="需等配件", until=date(2026, 12, 18))))
+    return refs

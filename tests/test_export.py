@@ -206,3 +206,89 @@ def test_a_meeting_named_after_its_type_is_not_titled_twice(ws, clerk_id, tmp_pa
     out = tmp_path / "m.ics"
     write_calendar(out, [get_meeting(ws, ref)])
     assert vobject.readOne(out.read_text(encoding="utf-8")).vevent.summary.value == "民情恳谈会：加装电梯"
+
+
+def test_xlsx_figures_sheet_shows_the_not_yet_due_beside_each_figure(ws, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from hand_db import build_december_db
+
+    build_december_db(ws, clerk_id, clock)  # now Wed 2026-12-02 09:00; see hand_db.DECEMBER_STORY
+    out = tmp_path / "十二月.xlsx"
+    export_concerns(ws, "xlsx", out, period=Period.month(2026, 12), actor_id=clerk_id)
+    sheet = load_workbook(out)["统计指标"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["指标", "代码", "分子", "分母", "比率", "未到期"]
+    figs = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[1]}
+    # 响应率: P, Q not routed within their limits (未到期 2); R T U on time of R S T U: 3 / 4.
+    assert figs["response_rate"][2:6] == (3, 4, 0.75, 2)
+    assert figs["response_rate"][header.index("未到期含义")] == "尚未派单且未过派单时限"
+    # 办结率: T closed of S, T; P Q R U within their feedback limits.
+    assert figs["closure_rate"][2:6] == (1, 2, 0.5, 4)
+    assert figs["resolution_rate"][5] is None  # no 未到期 rule: the cell stays empty
+    note = next(row for row in sheet.iter_rows(values_only=True) if row and row[0] == "未到期")
+    assert note[1] == "2026-12-02 09:00" and "不计入" in note[2]
+
+
+def _action_item(ws, clerk_id: int, clock) -> str:  # noqa: ANN001
+    """A carried resolution's action item, completed: the pipeline records a confirming follow-up."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from grassroots_tui.services import meetings as ms
+
+    tz = ZoneInfo("Asia/Shanghai")
+    clock.set(2026, 11, 30, 10)
+    meeting = ms.schedule_meeting(ws, clerk_id, ms.MeetingDraft(
+        type="consultation", topic="楼道堆物清理", start=datetime(2026, 12, 3, 14, 30, tzinfo=tz), place="议事厅",
+        chair="王主任", notice_date=date(2026, 11, 25))).meeting
+    ids = [ms.add_participant(ws, meeting.reference, f"代表{i}", role="member").id for i in range(1, 4)]
+    clock.set(2026, 12, 3, 14, 40)  # the meeting has started: check-in and the vote are open
+    for pid in ids:
+        ms.set_present(ws, meeting.reference, pid)
+    res = ms.add_resolution(ws, meeting.reference, "物业两周内清理楼道杂物")
+    ms.record_vote(ws, clerk_id, res.id, 3, 0, 0)
+    action = ms.add_action_item(ws, clerk_id, res.id, "清理3号楼楼道杂物", unit="WY", due=date(2026, 12, 17))
+    clock.set(2026, 12, 10, 10)
+    ms.complete_action_item(ws, clerk_id, action.id, "杂物已清运")
+    return action.concern_reference
+
+
+def test_action_items_carry_no_follow_up_and_are_outside_assessment(ws, refs, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from grassroots_tui.services.concerns import get_concern
+
+    yd = _action_item(ws, clerk_id, clock)
+    assert yd.startswith("YD-") and get_concern(ws, yd).followup_outcome == "solved"  # what the pipeline stores
+    out_csv, out_json, out_xlsx = tmp_path / "a.csv", tmp_path / "a.json", tmp_path / "a.xlsx"
+    for fmt, out in (("csv", out_csv), ("json", out_json), ("xlsx", out_xlsx)):
+        export_concerns(ws, fmt, out, actor_id=clerk_id)
+    rows = {r["编号"]: r for r in csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8-sig")))}
+    item, a = rows[yd], rows[refs["A"]]
+    assert item["类型"] == "议定事项" and item["状态"] == "已办结"
+    assert (item["回访结果"], item["满意度"], item["回访时间"]) == ("", "", "")
+    assert item["纳入考核"] == "不纳入考核（议定事项）"
+    # A resident's concern keeps its follow-up and is assessed; an excluded one says why not.
+    assert (a["回访结果"], a["满意度"], a["纳入考核"]) == ("解决", "满意", "是")
+    assert rows[refs["H"]]["纳入考核"] == "不纳入考核（已剔除）"
+    records = {r["reference"]: r for r in json.loads(out_json.read_text(encoding="utf-8"))["concerns"]}
+    assert records[yd]["followup_outcome"] is None and records[yd]["followup_at"] is None
+    assert records[yd]["followup_note"] is None and records[yd]["assessed"] is False
+    assert records[refs["A"]]["assessed"] is True and records[refs["A"]]["followup_outcome"] == "solved"
+    sheet = load_workbook(out_xlsx)["诉求台账"]
+    col = {h: i for i, h in enumerate(HEADERS)}
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[col["编号"]] == yd)
+    assert row[col["回访结果"]] is None and row[col["回访时间"]] is None
+    assert row[col["纳入考核"]] == "不纳入考核（议定事项）"
+
+
+def test_action_items_are_assessed_when_metrics_toml_counts_them(ws, refs, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
+    cfg = tmp_path / "userconfig"
+    cfg.mkdir(exist_ok=True)
+    (cfg / "metrics.toml").write_text('[population]\nkinds = ["concern", "action_item"]\n', encoding="utf-8")
+    yd = _action_item(ws, clerk_id, clock)
+    out = tmp_path / "a.csv"
+    export_concerns(ws, "csv", out, actor_id=clerk_id)
+    item = next(r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))) if r["编号"] == yd)
+    assert item["纳入考核"] == "是" and item["回访结果"] == ""  # counted, but still never followed up

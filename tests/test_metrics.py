@@ -78,7 +78,7 @@ def test_every_figure_of_october_by_hand(ws, refs) -> None:  # noqa: ANN001
 def test_sql_agrees_with_the_rules_in_the_domain(ws, refs) -> None:  # noqa: ANN001
     o = MetricOptions()
     for period in (OCT, Period.month(2026, 9), Period(at(2026, 9, 1).date(), at(2026, 11, 30).date())):
-        by_rules = figures(tally(concern_facts(ws, period), o), o)
+        by_rules = figures(tally(concern_facts(ws, period), o, ws.now()), o)
         assert period_figures(ws, period, o).as_json() == by_rules.as_json()
 
 
@@ -86,14 +86,14 @@ def test_an_empty_period_has_no_data_not_zero(ws, refs) -> None:  # noqa: ANN001
     f = period_figures(ws, Period.month(2026, 8))
     assert all(fig.value is None for fig in f)
     assert f["response_rate"].percent == "无数据"
-    assert f["response_rate"].as_json() == {"numerator": 0, "denominator": 0, "value": None}
-    assert f["composite"].as_json() == {"numerator": None, "denominator": None, "value": None}
+    assert f["response_rate"].as_json() == {"numerator": 0, "denominator": 0, "value": None, "pending": 0}
+    assert f["composite"].as_json() == {"numerator": None, "denominator": None, "value": None, "pending": None}
 
 
 def test_september_holds_only_k(ws, refs) -> None:  # noqa: ANN001
     f = period_figures(ws, Period.month(2026, 9))
     # K: dispatched on Sep 30 within its limit, reported Oct 8 (<= Oct 15), solved and satisfied.
-    assert f["response_rate"].as_json() == {"numerator": 1, "denominator": 1, "value": 1.0}
+    assert f["response_rate"].as_json() == {"numerator": 1, "denominator": 1, "value": 1.0, "pending": 0}
     assert f["on_time_rate"].value == 1.0 and f["composite"].value == pytest.approx(1.0)
 
 
@@ -107,7 +107,8 @@ def test_options_from_the_configuration_change_the_figures(ws, refs) -> None:  #
     # Action items counted too, rejected ones as well: F joins N (9); routed on time still 6.
     o = MetricOptions.from_mapping({"population": {"kinds": ["concern"], "exclude_statuses": ["merged"]}})
     assert period_figures(ws, OCT, o)["response_rate"].as_json() == {"numerator": 6, "denominator": 9,
-                                                                       "value": pytest.approx(6 / 9, abs=1e-6)}
+                                                                       "value": pytest.approx(6 / 9, abs=1e-6),
+                                                                       "pending": 0}
 
 
 def test_a_user_metrics_file_overrides_the_default(ws, refs, tmp_path) -> None:  # noqa: ANN001
@@ -171,8 +172,8 @@ def test_report_command_json(ws, refs, db_path) -> None:  # noqa: ANN001
                                       "２０２６-10-31", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["response_rate"] == {"numerator": 6, "denominator": 8, "value": 0.75}
-    assert data["resolution_rate"] == {"numerator": 4, "denominator": 5, "value": 0.8}
+    assert data["response_rate"] == {"numerator": 6, "denominator": 8, "value": 0.75, "pending": 0}
+    assert data["resolution_rate"] == {"numerator": 4, "denominator": 5, "value": 0.8, "pending": None}
     assert set(data) >= {"response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "closure_rate",
                          "return_rate", "rework_rate", "extension_rate", "followup_rate", "composite"}
     assert data["composite"]["value"] == pytest.approx(0.785)
@@ -180,3 +181,154 @@ def test_report_command_json(ws, refs, db_path) -> None:  # noqa: ANN001
     assert plain.exit_code == 0 and "响应率" in plain.output and "无数据" in plain.output
     bad = CliRunner().invoke(app, ["--db", str(db_path), "report", "--from", "2026-10-31", "--to", "2026-10-01"])
     assert bad.exit_code == 1 and "结束日期" in bad.output
+
+
+# ---------------------------------------------------------------------- 未到期 (not yet due)
+
+DEC = Period.month(2026, 12)
+
+
+@pytest.fixture
+def dec(ws, clerk_id, clock):  # noqa: ANN001, ANN201
+    from hand_db import build_december_db
+
+    return build_december_db(ws, clerk_id, clock)
+
+
+def test_the_december_deadlines_the_rule_relies_on(ws, dec) -> None:  # noqa: ANN001
+    assert get_concern(ws, dec["P"]).dispatch_due == at(2026, 12, 2, 23, 59, 59)
+    assert get_concern(ws, dec["Q"]).dispatch_due == at(2026, 12, 3, 23, 59, 59)
+    s = get_concern(ws, dec["S"])
+    assert s.dispatch_due == at(2026, 12, 1, 10) and s.feedback_due == at(2026, 12, 1, 11)
+    assert get_concern(ws, dec["U"]).feedback_due == at(2026, 12, 18, 23, 59, 59)
+    w = get_concern(ws, dec["W"])  # reworked: the original deadline kept, a fresh current one
+    assert w.feedback_due_original == at(2026, 11, 11, 23, 59, 59)
+    assert w.feedback_due == at(2026, 12, 10, 23, 59, 59) and w.status == "in_progress"
+
+
+def test_not_yet_due_concerns_are_out_of_both_sides_on_2_december(ws, dec) -> None:  # noqa: ANN001
+    # Now: Wed Dec 2 09:00. December's N = P Q R S T U = 6 (W was received in November).
+    f = period_figures(ws, DEC)
+    got = {code: (fig.numerator, fig.denominator, fig.pending) for code, fig in f.items.items()}
+    assert f.counts.counted == 6
+    # 响应率: P (due Dec 2) and Q (due Dec 3) not routed yet, within the limit: 未到期 2.
+    #   Decided R S T U; routed on time R (Dec 1 10:00), T (in-house 10:30), U (11:30); S never
+    #   routed and its hour passed.                                      3 / 4 = 75 % (not 3 / 6)
+    assert got["response_rate"] == (3, 4, 2) and f["response_rate"].value == 0.75
+    # 办结率: closed T. Not closed but within the feedback limit: P (Dec 10), Q (Dec 11),
+    #   R (Dec 10), U (extended to Dec 18): 未到期 4. S's two hours passed.   1 / 2 (S, T)
+    assert got["closure_rate"] == (1, 2, 4)
+    # 延期率: U extended. Still handled, not extended, within the limit: P Q (received),
+    #   R (dispatched): 未到期 3. Decided: S (its limit passed), T (closed), U.   1 / 3
+    assert got["extension_rate"] == (1, 3, 3)
+    # The rates that count known results only: T followed up solved/satisfied, on time.
+    assert got["resolution_rate"] == (1, 1, None) and got["satisfaction_rate"] == (1, 1, None)
+    assert got["on_time_rate"] == (1, 1, None) and got["followup_rate"] == (1, 1, None)
+    assert got["return_rate"] == (0, 2, None)  # dispatched R, U
+    # 综合得分 = 0.30 x 0.75 + 0.35 x 1 + 0.35 x 1 = 0.925
+    assert f["composite"].value == pytest.approx(0.925)
+    assert f["response_rate"].pending_text == "未到期 2 件" and f["resolution_rate"].pending_text == ""
+
+
+def test_the_same_database_two_days_later(ws, dec, clock) -> None:  # noqa: ANN001
+    # Fri Dec 4 09:00: P's and Q's dispatch limits have passed, unrouted they are failures now.
+    clock.set(2026, 12, 4, 9)
+    f = period_figures(ws, DEC)
+    assert (f["response_rate"].numerator, f["response_rate"].denominator, f["response_rate"].pending) == (3, 6, 0)
+    # Still within their feedback limits: P Q R U.
+    assert f["closure_rate"].pending == 4 and f["closure_rate"].denominator == 2
+    # Mon Dec 21: every limit passed (U's extended Dec 18 too): nothing 未到期, the old N over N.
+    clock.set(2026, 12, 21, 9)
+    f = period_figures(ws, DEC)
+    assert (f["closure_rate"].numerator, f["closure_rate"].denominator, f["closure_rate"].pending) == (1, 6, 0)
+    assert (f["extension_rate"].numerator, f["extension_rate"].denominator) == (1, 6)
+
+
+def test_a_reworked_concern_is_not_yet_due_again(ws, dec) -> None:  # noqa: ANN001
+    # November: W alone. Reworked on Dec 1 with a fresh limit to Dec 10: 未到期 for 办结率
+    # (by its original Nov 11 it would count as a failure). Routed on Nov 2: 响应率 1 / 1.
+    f = period_figures(ws, Period.month(2026, 11))
+    assert f["closure_rate"].as_json() == {"numerator": 0, "denominator": 0, "value": None, "pending": 1}
+    assert f["response_rate"].as_json() == {"numerator": 1, "denominator": 1, "value": 1.0, "pending": 0}
+    assert f["rework_rate"].as_json()["numerator"] == 1  # followed up once, reworked
+
+
+def test_december_sql_agrees_with_the_domain_rules(ws, dec, clock) -> None:  # noqa: ANN001
+    o = MetricOptions()
+    for day in (1, 2, 3, 4, 11, 21):
+        clock.set(2026, 12, day, 9)
+        for period in (DEC, Period(at(2026, 11, 1).date(), at(2026, 12, 31).date())):
+            assert period_figures(ws, period, o).as_json() == figures(tally(concern_facts(ws, period), o, ws.now()),
+                                                                      o).as_json()
+
+
+def test_the_drill_down_lists_the_not_yet_due(ws, dec) -> None:  # noqa: ANN001
+    inv = {v: k for k, v in dec.items()}
+    assert {inv[r.reference] for r in concerns_behind(ws, DEC, "response_rate", "pending")} == set("PQ")
+    assert {inv[r.reference] for r in concerns_behind(ws, DEC, "response_rate", "denominator")} == set("RSTU")
+    assert {inv[r.reference] for r in concerns_behind(ws, DEC, "closure_rate", "pending")} == set("PQRU")
+    assert concerns_behind(ws, DEC, "resolution_rate", "pending") == []  # no such rule: nothing listed
+
+
+def _drill_down_matches(ws, period: Period, o: MetricOptions | None = None) -> None:  # noqa: ANN001
+    from grassroots_tui.domain.metrics import PARTS
+    from grassroots_tui.services.metrics import total_behind
+
+    figs = period_figures(ws, period, o)
+    for code, part in PARTS.items():
+        fig = figs[code]
+        num = total_behind(ws, period, code, "numerator", options=o)
+        den = total_behind(ws, period, code, "denominator", options=o)
+        pending = total_behind(ws, period, code, "pending", options=o)
+        assert den.rows == fig.denominator, code
+        assert num.points == pytest.approx(fig.numerator), code  # 部分解决 rows count half
+        assert pending.rows == (fig.pending or 0), code
+        listed = concerns_behind(ws, period, code, "numerator", limit=100_000, options=o)
+        assert len(listed) == num.rows and all(r.weight > 0 for r in listed), code  # each adds to it
+        assert sum(r.weight for r in listed) == pytest.approx(fig.numerator), code
+        if not part.numerator.endswith("_points"):
+            assert num.rows == fig.numerator, code
+
+
+def test_every_drill_down_equals_its_figure_on_the_hand_databases(ws, refs, dec, clock) -> None:  # noqa: ANN001
+    for day in (2, 4, 21):
+        clock.set(2026, 12, day, 9)
+        for period in (OCT, DEC, Period(at(2026, 9, 1).date(), at(2026, 12, 31).date())):
+            _drill_down_matches(ws, period)
+    # With partly solved worth a quarter the weighted numerator still matches the listed rows.
+    o = MetricOptions.from_mapping({"resolution": {"weights": {"solved": 1, "partly": 0.25, "unsolved": 0}}})
+    _drill_down_matches(ws, OCT, o)
+    rows = {r.summary[0]: r.weight for r in concerns_behind(ws, OCT, "resolution_rate", options=o)}
+    assert rows == {"A": 1.0, "B": 0.25, "C": 1.0, "E": 1.0, "L": 0.25}
+
+
+def test_every_drill_down_equals_its_figure_on_the_demo_data(tmp_path, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.services.demo import build_demo
+    from grassroots_tui.services.workspace import Workspace
+
+    clock.set(2026, 12, 2, 9)
+    build_demo(tmp_path / "demo.sqlite3", residents=60, concerns=600, seed=2026, clock=clock)
+    ws = Workspace.open(tmp_path / "demo.sqlite3", clock=clock)
+    try:
+        for period in (Period.month(2026, 12), Period.month(2026, 11), Period(at(2025, 1, 1).date(),
+                                                                              at(2026, 12, 31).date())):
+            _drill_down_matches(ws, period)
+        assert period_figures(ws, Period.month(2026, 12))["response_rate"].pending  # some not due yet
+    finally:
+        ws.close()
+
+
+def test_report_command_shows_the_not_yet_due_count(ws, dec, db_path) -> None:  # noqa: ANN001
+    from grassroots_tui.cli import app
+
+    ws.close()  # the command line's clock: GRASSROOTS_NOW = 2026-12-02 09:00 (conftest)
+    plain = CliRunner().invoke(app, ["--db", str(db_path), "report", "--from", "2026-12-01", "--to", "2026-12-31"])
+    assert plain.exit_code == 0, plain.output
+    line = next(x for x in plain.output.splitlines() if x.startswith("响应率"))
+    assert "75.0%" in line and "3/4" in line and line.endswith("未到期 2 件")
+    assert "未到期：截至 2026-12-02 09:00" in plain.output
+    data = json.loads(CliRunner().invoke(app, ["--db", str(db_path), "report", "--from", "2026-12-01", "--to",
+                                               "2026-12-31", "--json"]).output)
+    assert data["as_of"] == "2026-12-02T09:00:00+08:00"
+    assert data["response_rate"] == {"numerator": 3, "denominator": 4, "value": 0.75, "pending": 2}
+    assert data["closure_rate"] == {"numerator": 1, "denominator": 2, "value": 0.5, "pending": 4}

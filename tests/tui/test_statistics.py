@@ -1,11 +1,17 @@
 """统计 (F6) on the known database: the figures, period keys, breakdowns, the concerns behind, export.
 
-Concerns received in October 2026 (see known_db.py): C (Oct 9, not routed, dispatch due Oct 10),
-D (Oct 12, not routed yet), E (Oct 8, handled in-house at once, reported Oct 9, solved and
-satisfied: closed), F (Oct 12, not routed yet), G (Oct 12, dispatched at once). N = 5.
-  响应率 E, G = 2/5 = 40.0%; 解决率 1/1; 满意率 1/1; 办结率 1/5 = 20.0%; 退单率 0/1 (G);
-  综合得分 0.30 x 0.4 + 0.35 x 1 + 0.35 x 1 = 0.82.
-September: A (Sep 30, never routed) and B (Sep 29, dispatched at once): 响应率 1/2 = 50.0%.
+The clock stands at Mon 2026-10-12 10:00. Concerns received in October 2026 (see known_db.py):
+C (Oct 9, not routed, dispatch due Sat Oct 10: overdue), D (Oct 12 09:00, not routed yet, dispatch
+due Oct 13), E (Oct 8, handled in-house at once, reported Oct 9, solved and satisfied: closed),
+F (Oct 12 09:10, emergency, not routed yet, dispatch due 10:10), G (Oct 12, dispatched at once). N = 5.
+  响应率: D and F not routed but still within their dispatch limit: 未到期 2, out of both.
+    Routed on time E, G over E, G and the overdue C: 2/3 = 66.7%.
+  办结率: E closed; C, D, F, G not closed and within their feedback limits: 未到期 4.  1/1 = 100.0%.
+  延期率: C, D, F, G still handled within the feedback limit: 未到期 4; E (closed) not extended. 0/1.
+  解决率 1/1; 满意率 1/1; 退单率 0/1 (G);
+  综合得分 0.30 x 2/3 + 0.35 x 1 + 0.35 x 1 = 0.90.
+September: A (Sep 30, never routed, due Oct 8: overdue) and B (Sep 29, dispatched at once):
+  响应率 1/2 = 50.0%, nothing 未到期.
 """
 
 from __future__ import annotations
@@ -41,18 +47,19 @@ async def test_the_figures_of_october_with_their_counts(known_path: Path, make_a
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_statistics(app, pilot)
         assert "统计区间：2026年10月   纳入统计 5 件" in screen_text(app)
-        assert line_with(app, "响应率").split()[:3] == ["响应率", "40.0%", "2/5"]
+        assert line_with(app, "响应率").split()[:4] == ["响应率", "66.7%", "2/3", "2"]
         assert line_with(app, "解决率").split()[:3] == ["解决率", "100.0%", "1/1"]
-        assert line_with(app, "办结率").split()[:3] == ["办结率", "20.0%", "1/5"]
+        assert line_with(app, "办结率").split()[:4] == ["办结率", "100.0%", "1/1", "4"]
+        assert line_with(app, "延期率").split()[:4] == ["延期率", "0.0%", "0/1", "4"]
         assert line_with(app, "退单率").split()[:3] == ["退单率", "0.0%", "0/1"]
-        assert line_with(app, "综合得分").split()[:2] == ["综合得分", "82.0%"]
+        assert line_with(app, "综合得分").split()[:2] == ["综合得分", "90.0%"]
         assert "趋势" in screen_text(app)  # the chart is the default lower pane
         # Left: September.
         before = screen.loads
         await pilot.press("left")
         await reloaded(pilot, screen, before)
         assert "2026年9月   纳入统计 2 件" in screen_text(app)
-        assert line_with(app, "响应率").split()[:3] == ["响应率", "50.0%", "1/2"]
+        assert line_with(app, "响应率").split()[:4] == ["响应率", "50.0%", "1/2", "0"]
         # Two months back: no concerns at all -> no data, not 0 %.
         before = screen.loads
         await pilot.press("left")
@@ -91,9 +98,15 @@ async def test_enter_lists_the_concerns_behind_a_figure(known_path: Path, make_a
         text = screen_text(app)
         assert "响应率" in text and "分子：按时限派单/办理/答复" in text
         assert "楼道堆放杂物" in text and "宠物狗夜间吠叫" in text  # E and G
-        await pilot.press("ctrl+t")  # the denominator: all five, resident text shown literally
-        await wait_for(pilot, lambda: "（5 件）" in screen_text(app))
-        assert MARKUP_SUMMARY in screen_text(app)
+        await pilot.press("ctrl+t")  # the denominator: C, E, G; resident text shown literally
+        await wait_for(pilot, lambda: "（3 件）" in screen_text(app))
+        assert MARKUP_SUMMARY in screen_text(app) and "咨询老年助餐办理手续" not in screen_text(app)
+        await pilot.press("ctrl+t")  # 未到期: D and F, in neither
+        await wait_for(pilot, lambda: "未到期：尚未派单且未过派单时限（2 件）" in screen_text(app))
+        assert "咨询老年助餐办理手续" in screen_text(app) and "燃气味道很重" in screen_text(app)
+        assert MARKUP_SUMMARY not in screen_text(app)
+        await pilot.press("ctrl+t")  # back to the numerator
+        await wait_for(pilot, lambda: "分子：按时限派单/办理/答复（2 件）" in screen_text(app))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
 
@@ -119,9 +132,9 @@ async def test_any_range_with_full_width_digits_and_errors_beside_the_field(know
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is screen)
         await reloaded(pilot, screen, before)
-        # A (Sep 30), B (Sep 29) and E (Oct 8): routed on time B and E.
+        # A (Sep 30), B (Sep 29) and E (Oct 8): routed on time B and E; nothing pending.
         assert "2026-09-29 至 2026-10-08   纳入统计 3 件" in screen_text(app)
-        assert line_with(app, "响应率").split()[:3] == ["响应率", "66.7%", "2/3"]
+        assert line_with(app, "响应率").split()[:4] == ["响应率", "66.7%", "2/3", "0"]
 
 
 async def test_export_from_the_screen_with_progress_and_audit(known_path: Path, make_app,

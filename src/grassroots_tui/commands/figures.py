@@ -35,7 +35,7 @@ def report(db: DbOpt = None, start: FromOpt = None, end: ToOpt = None, as_json: 
     """统计指标：响应率、解决率、满意率等，每项给出分子和分母（默认本月）。"""
 
     def go() -> None:
-        from grassroots_tui.domain.metrics import METRIC_BY_CODE, composite_basis
+        from grassroots_tui.domain.metrics import METRIC_BY_CODE, PENDING, composite_basis
         from grassroots_tui.services.metrics import load_options
         from grassroots_tui.services.metrics import report as make_report
 
@@ -53,7 +53,10 @@ def report(db: DbOpt = None, start: FromOpt = None, end: ToOpt = None, as_json: 
             m = METRIC_BY_CODE[fig.code]
             basis = f"{fig.fraction}（{m.numerator} / {m.denominator}）" if fig.code != "composite" else \
                 f"{composite_basis(load_options())}（权重见 metrics.toml）"
-            say(f"{fig.label:　<6}{fig.percent:>8}  {basis}")
+            pending = f"  {fig.pending_text}" if fig.pending_text else ""
+            say(f"{fig.label:　<6}{fig.percent:>8}  {basis}{pending}")
+        if any(fig.pending for fig in rep.figures) and rep.as_of is not None:
+            say(f"{PENDING}：截至 {rep.as_of:%Y-%m-%d %H:%M} 尚无结果且未过时限的诉求，不计入该项的分子和分母。")
 
     _run(go)
 

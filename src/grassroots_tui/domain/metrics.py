@@ -6,6 +6,25 @@ to check the SQL against the rules written here).
 
 Every figure keeps its numerator and denominator; a rate over an empty denominator
 has no value (None, shown as 无数据), never 0 and never 100 %.
+
+未到期 (not yet due): a concern counts toward a rate only once its result for that rate is
+known or its limit has passed. Until then it is out of that rate's numerator and denominator
+and shown as a count beside the figure (`Figure.pending`):
+
+- 响应率: not yet routed (dispatched, handled in-house or answered) and still within the
+  dispatch limit (`now <= dispatch_due`);
+- 办结率: not yet closed and still within the feedback limit (`now <= feedback_due`, the
+  current deadline: extensions and the fresh limit of a rework count);
+- 延期率: not extended and still being handled (received, dispatched, in progress) within
+  the feedback limit: it may yet be extended.
+
+The other rates already count only known results (解决率, 满意率, 重办率 over the followed up;
+按期办结率 over the closed; 退单率 over the dispatched, returned so far; 回访率 over the
+reported back) and have no 未到期 count. "Now" is the workspace's clock, never the machine's.
+
+Each rate is one `Part` triple (numerator, denominator, pending) naming predicates that exist
+twice, here on `ConcernFacts` and in SQL in `services.metrics`; the figure and the concerns
+listed behind it come from the same triple.
 """
 
 from __future__ import annotations
@@ -16,6 +35,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from grassroots_tui.domain.codes import RUNNING_STATUSES
 from grassroots_tui.domain.errors import DomainError
 
 NO_DATA = "无数据"
@@ -30,19 +50,52 @@ class MetricDef:
 
 
 METRICS: tuple[MetricDef, ...] = (
-    MetricDef("response_rate", "响应率", "按时限派单/办理/答复", "纳入统计的诉求"),
+    MetricDef("response_rate", "响应率", "按时限派单/办理/答复", "已派单或已过派单时限的"),
     MetricDef("resolution_rate", "解决率", "解决（部分解决计半）", "已回访"),
     MetricDef("satisfaction_rate", "满意率", "满意与基本满意", "已回访"),
     MetricDef("on_time_rate", "按期办结率", "按原定期限反馈的已办结", "已办结"),
-    MetricDef("closure_rate", "办结率", "已办结", "纳入统计的诉求"),
+    MetricDef("closure_rate", "办结率", "已办结", "已办结或已过反馈时限的"),
     MetricDef("return_rate", "退单率", "退单过的", "派过单的"),
     MetricDef("rework_rate", "重办率", "重办过的", "已回访"),
-    MetricDef("extension_rate", "延期率", "延期过的", "纳入统计的诉求"),
+    MetricDef("extension_rate", "延期率", "延期过的", "已延期、办理已结束或已过反馈时限的"),
     MetricDef("followup_rate", "回访率", "已回访", "已反馈待回访的"),
     MetricDef("composite", "综合得分", "加权得分", "权重合计"),
 )
 METRIC_BY_CODE = {m.code: m for m in METRICS}
 RATE_CODES = tuple(m.code for m in METRICS if m.code != "composite")
+PENDING = "未到期"
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which counts make a rate: the numerator (a count or weighted points), the denominator,
+    and the 未到期 count kept out of both (None: the rate has no such rule)."""
+
+    numerator: str
+    denominator: str
+    pending: str | None = None
+
+
+# The one definition of every rate: `figures` divides these counts and `services.metrics`
+# lists the concerns behind them with the same SQL predicates.
+# What a 未到期 concern is, per rate that has the rule (shown beside the count and in the drill-down).
+PENDING_MEANING: dict[str, str] = {
+    "response_rate": "尚未派单且未过派单时限",
+    "closure_rate": "尚未办结且未过反馈时限",
+    "extension_rate": "未延期、仍在办理且未过反馈时限",
+}
+
+PARTS: dict[str, Part] = {
+    "response_rate": Part("routed_on_time", "response_due", "response_pending"),
+    "resolution_rate": Part("resolution_points", "followed_up"),
+    "satisfaction_rate": Part("satisfaction_points", "followed_up"),
+    "on_time_rate": Part("closed_on_time", "closed"),
+    "closure_rate": Part("closed", "closure_due", "closure_pending"),
+    "return_rate": Part("returned", "dispatched"),
+    "rework_rate": Part("reworked", "followed_up"),
+    "extension_rate": Part("extended", "extension_due", "extension_pending"),
+    "followup_rate": Part("followed_up_after_report", "reached_followup"),
+}
 
 
 # ------------------------------------------------------------------ options
@@ -125,6 +178,8 @@ class Counts:
 
     counted: int = 0  # N
     routed_on_time: int = 0
+    response_due: int = 0  # N less response_pending
+    response_pending: int = 0
     dispatched: int = 0
     returned: int = 0  # returned at least once, among the dispatched
     reached_followup: int = 0  # reported back (or answered on the spot)
@@ -136,6 +191,10 @@ class Counts:
     extended: int = 0
     closed: int = 0
     closed_on_time: int = 0
+    closure_due: int = 0
+    closure_pending: int = 0
+    extension_due: int = 0
+    extension_pending: int = 0
 
     def __add__(self, other: "Counts") -> "Counts":
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -156,14 +215,38 @@ def closed_on_time(f: ConcernFacts, o: MetricOptions) -> bool:
     return f.status == "closed" and f.first_reported_at is not None and f.first_reported_at <= deadline
 
 
-def tally(facts: Iterable[ConcernFacts], o: MetricOptions) -> Counts:
-    """The counts of the concerns that are counted (the others are skipped)."""
+def response_pending(f: ConcernFacts, now: datetime) -> bool:
+    """未到期 for the response rate: not yet routed, the dispatch limit not passed."""
+    return f.first_routed_at is None and now <= f.dispatch_due
+
+
+def closure_pending(f: ConcernFacts, now: datetime) -> bool:
+    """未到期 for the closure rate: not yet closed, the (current) feedback limit not passed."""
+    return f.status != "closed" and now <= f.feedback_due
+
+
+def extension_pending(f: ConcernFacts, now: datetime) -> bool:
+    """未到期 for the extension rate: not extended, still handled, the feedback limit not passed."""
+    return f.extension_count == 0 and f.status in RUNNING_STATUSES and now <= f.feedback_due
+
+
+def tally(facts: Iterable[ConcernFacts], o: MetricOptions, now: datetime) -> Counts:
+    """The counts of the concerns that are counted (the others are skipped), as of `now`."""
     c = Counts()
     for f in facts:
         if not is_counted(f, o):
             continue
         c.counted += 1
         c.routed_on_time += f.first_routed_at is not None and f.first_routed_at <= f.dispatch_due
+        pending = response_pending(f, now)
+        c.response_pending += pending
+        c.response_due += not pending
+        pending = closure_pending(f, now)
+        c.closure_pending += pending
+        c.closure_due += not pending
+        pending = extension_pending(f, now)
+        c.extension_pending += pending
+        c.extension_due += not pending
         c.dispatched += f.dispatched
         c.returned += f.dispatched and f.return_count > 0
         c.reached_followup += f.first_reported_at is not None
@@ -193,6 +276,7 @@ class Figure:
     numerator: float | int | None
     denominator: float | int | None
     value: float | None  # 0..1, None = no data
+    pending: int | None = None  # 未到期: out of both; None = the rate has no such rule
 
     @property
     def percent(self) -> str:
@@ -204,18 +288,24 @@ class Figure:
             return "-"
         return f"{_fmt(self.numerator)}/{_fmt(self.denominator)}"
 
+    @property
+    def pending_text(self) -> str:
+        """`未到期 22 件`, or "" when nothing is pending or the rate has no such rule."""
+        return f"{PENDING} {self.pending} 件" if self.pending else ""
+
     def as_json(self) -> dict[str, Any]:
-        return {"numerator": self.numerator, "denominator": self.denominator, "value": self.value}
+        return {"numerator": self.numerator, "denominator": self.denominator, "value": self.value,
+                "pending": self.pending}
 
 
 def _fmt(x: float | int) -> str:
     return str(_num(round(x, 2))) if isinstance(x, float) else str(x)
 
 
-def rate(code: str, numerator: float, denominator: float) -> Figure:
+def rate(code: str, numerator: float, denominator: float, pending: int | None = None) -> Figure:
     m = METRIC_BY_CODE[code]
     value = None if not denominator else round(numerator / denominator, 6)
-    return Figure(code, m.label, _num(numerator), _num(denominator), value)
+    return Figure(code, m.label, _num(numerator), _num(denominator), value, pending)
 
 
 @dataclass(frozen=True)
@@ -234,17 +324,9 @@ class Figures:
 
 
 def figures(c: Counts, o: MetricOptions) -> Figures:
-    items = {
-        "response_rate": rate("response_rate", c.routed_on_time, c.counted),
-        "resolution_rate": rate("resolution_rate", c.resolution_points, c.followed_up),
-        "satisfaction_rate": rate("satisfaction_rate", c.satisfaction_points, c.followed_up),
-        "on_time_rate": rate("on_time_rate", c.closed_on_time, c.closed),
-        "closure_rate": rate("closure_rate", c.closed, c.counted),
-        "return_rate": rate("return_rate", c.returned, c.dispatched),
-        "rework_rate": rate("rework_rate", c.reworked, c.followed_up),
-        "extension_rate": rate("extension_rate", c.extended, c.counted),
-        "followup_rate": rate("followup_rate", c.followed_up_after_report, c.reached_followup),
-    }
+    items = {code: rate(code, getattr(c, p.numerator), getattr(c, p.denominator),
+                        None if p.pending is None else getattr(c, p.pending))
+             for code, p in PARTS.items()}
     items["composite"] = composite(items, o)
     return Figures(c, items)
 
@@ -317,6 +399,8 @@ def month_label(p: Period) -> str:
     return f"{p.start.year}-{p.start.month:02d}"
 
 
-__all__ = ["METRICS", "METRIC_BY_CODE", "RATE_CODES", "NO_DATA", "MetricDef", "MetricOptions", "ConcernFacts",
+__all__ = ["METRICS", "METRIC_BY_CODE", "RATE_CODES", "NO_DATA", "PARTS", "PENDING", "PENDING_MEANING", "MetricDef", "Part",
+           "MetricOptions", "ConcernFacts",
            "Counts", "Figure", "Figures", "Period", "composite_basis", "tally", "figures", "composite", "rate", "is_counted",
-           "is_followed_up", "closed_on_time", "month_label"]
+           "is_followed_up", "closed_on_time", "month_label", "response_pending", "closure_pending",
+           "extension_pending"]

@@ -60,7 +60,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("followup_at", "回访时间", "datetime"),
     Column("excluded", "剔除考核"),
     Column("excluded_reason", "剔除原因"),
+    Column("assessed", "纳入考核"),
 )
+OUTSIDE_ASSESSMENT = "不纳入考核"
 
 _LABELS: dict[str, dict[str, str]] = {
     "kind": {c.value: c.label for c in ConcernKind},
@@ -99,6 +101,12 @@ def ledger_row(m: dict[str, Any]) -> dict[str, Any]:
             value = m["unit_name"] or (m["unit_code"] or "")
         elif key == "excluded":
             value = "是" if m["excluded"] else "否"
+        elif key == "assessed":  # a record without the field (older callers) counts as assessed
+            if m.get("assessed", True):
+                value = "是"
+            else:
+                why = "已剔除" if m.get("excluded") else _LABELS["kind"].get(m.get("kind") or "", "")
+                value = f"{OUTSIDE_ASSESSMENT}（{why}）" if why else OUTSIDE_ASSESSMENT
         else:
             value = m.get(key)
             if value is None and col.kind == "text":
@@ -112,4 +120,4 @@ def report_progress(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
 
 
-__all__ = ["COLUMNS", "FORMATS", "FORMAT_LABELS", "Column", "Progress", "ledger_row", "report_progress"]
+__all__ = ["COLUMNS", "OUTSIDE_ASSESSMENT", "FORMATS", "FORMAT_LABELS", "Column", "Progress", "ledger_row", "report_progress"]

@@ -22,7 +22,7 @@ FIELDS = (
     "grid_code", "urgency", "unit_code", "unit_name", "status", "supervision", "dispatch_due",
     "feedback_due_original", "feedback_due", "first_routed_at", "first_reported_at", "closed_at", "updated_at",
     "return_count", "extension_count", "rework_count", "followup_outcome", "followup_satisfaction", "followup_at",
-    "followup_note", "excluded", "excluded_reason",
+    "followup_note", "excluded", "excluded_reason", "assessed",
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from grassroots_tui.domain.metrics import METRIC_BY_CODE
+from grassroots_tui.domain.metrics import METRIC_BY_CODE, PENDING, PENDING_MEANING
 from grassroots_tui.io.export_common import COLUMNS, Progress, ledger_row, report_progress
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -113,7 +113,7 @@ def write_xlsx(path: Path, records: Iterable[dict], total: int, report, meta: di
     return written
 
 
-FIGURE_HEADERS = ("指标", "代码", "分子", "分母", "比率", "分子含义", "分母含义")
+FIGURE_HEADERS = ("指标", "代码", "分子", "分母", "比率", "未到期", "分子含义", "分母含义", "未到期含义")
 
 
 def _figures_sheet(wb, report, meta: dict, header_cell) -> None:  # noqa: ANN001
@@ -121,7 +121,7 @@ def _figures_sheet(wb, report, meta: dict, header_cell) -> None:  # noqa: ANN001
     from openpyxl.utils import get_column_letter
 
     sheet = wb.create_sheet("统计指标")
-    for i, width in enumerate((14, 20, 10, 10, 10, 28, 18), start=1):
+    for i, width in enumerate((14, 20, 10, 10, 10, 8, 28, 30, 30), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([header_cell(sheet, h) for h in FIGURE_HEADERS])
@@ -132,11 +132,15 @@ def _figures_sheet(wb, report, meta: dict, header_cell) -> None:  # noqa: ANN001
         else:
             value = WriteOnlyCell(sheet, value=fig.value)
             value.number_format = PERCENT_FORMAT
-        sheet.append([fig.label, fig.code, fig.numerator, fig.denominator, value, m.numerator, m.denominator])
+        sheet.append([fig.label, fig.code, fig.numerator, fig.denominator, value, fig.pending, m.numerator,
+                      m.denominator, PENDING_MEANING.get(fig.code, "")])
     sheet.append([])
     p = report.period
     sheet.append(["统计区间", f"{p.start.isoformat()} 至 {p.end.isoformat()}"])
     sheet.append(["纳入统计", report.figures.counts.counted, "件（受理于区间内，不含不予受理、已合并和剔除考核的诉求）"])
+    as_of = getattr(report, "as_of", None) or meta["generated_at"]
+    sheet.append([PENDING, _excel(as_of).strftime("%Y-%m-%d %H:%M"),
+                  "截至此时尚无结果且未过时限的诉求，不计入该项指标的分子和分母"])
     sheet.append(["导出时间", _excel(meta["generated_at"]).strftime("%Y-%m-%d %H:%M")])
     sheet.append(["个人信息", "已脱敏" if meta["masked"] else "未脱敏（已记入审计日志）"])
     sheet.append(["单位", meta.get("committee", "")])

@@ -13,6 +13,11 @@ written by a format writer through `io.safe_file`:
 4. the audit row is completed with the row count.
 
 So every revealed file that exists at its target has an `export_reveal` row naming it.
+
+Action items (议定事项, YD-…) are tasks from meeting resolutions, not residents' concerns:
+completing one walks its pipeline entry through a confirming step, but no resident was ever
+called back. Their records carry no follow-up (回访结果, 满意度, 回访时间 and note empty), and
+every record whose kind metrics.toml leaves out of the figures says it is 不纳入考核.
 """
 
 from __future__ import annotations
@@ -67,6 +72,10 @@ _LAST_NOTE = (", (SELECT e.note FROM concern_event e WHERE e.concern_id = c.id A
 _TIMES = ("received_at", "dispatch_due", "feedback_due_original", "feedback_due", "first_routed_at",
           "first_reported_at", "closed_at", "updated_at", "followup_at")
 _FREE_TEXT = ("summary", "detail", "followup_note", "address", "excluded_reason", "last_note")
+# A record of these kinds never had a follow-up with a resident (an action item's completion is
+# recorded as one by the pipeline): the export shows none.
+NO_FOLLOWUP_KINDS = ("action_item",)
+_FOLLOWUP = ("followup_outcome", "followup_satisfaction", "followup_at", "followup_note")
 
 
 def _where(ws: Workspace, period: Period | None) -> tuple[str, dict[str, Any]]:
@@ -90,11 +99,16 @@ def _local(ws: Workspace, value: Any) -> datetime | None:
     return when.replace(tzinfo=timezone.utc).astimezone(ws.tz)
 
 
-def _record(ws: Workspace, row: Any, shown: Disclosure) -> dict[str, Any]:
+def _record(ws: Workspace, row: Any, shown: Disclosure, assessed_kinds: Sequence[str]) -> dict[str, Any]:
     m = dict(row._mapping)
     for key in _TIMES:
         m[key] = _local(ws, m[key])
     m["excluded"] = bool(m["excluded"])
+    # 不纳入考核: a kind the figures never count (metrics.toml [population] kinds), or 剔除.
+    m["assessed"] = m["kind"] in assessed_kinds and not m["excluded"]
+    if m["kind"] in NO_FOLLOWUP_KINDS:
+        for key in _FOLLOWUP:
+            m[key] = None
     parts = "-".join(p for p in (m["building"], m["unit_no"], m["room"] or "") if p)
     m["address"] = " ".join(p for p in (m["estate"], parts, m["location_text"]) if p)
     name = m["resident_name"]
@@ -115,7 +129,10 @@ def iter_records(ws: Workspace, period: Period | None, shown: Disclosure | None 
     Rows come from one read transaction (a consistent snapshot however long the export
     takes) without holding every row in memory.
     """
+    from grassroots_tui.services.metrics import load_options
+
     shown = shown or Disclosure()
+    assessed_kinds = load_options().kinds
     notes = _LAST_NOTE if with_notes else ""
     with ws.engine.connect() as conn:
         if ids is None:
@@ -123,7 +140,7 @@ def iter_records(ws: Workspace, period: Period | None, shown: Disclosure | None 
             result = conn.execution_options(stream_results=True).execute(
                 text(_SELECT.format(where=where, notes=notes)), params)
             for row in result:
-                yield _record(ws, row, shown)
+                yield _record(ws, row, shown, assessed_kinds)
             return
         for i in range(0, len(ids), CHUNK):
             chunk = [int(x) for x in ids[i:i + CHUNK]]
@@ -131,7 +148,7 @@ def iter_records(ws: Workspace, period: Period | None, shown: Disclosure | None 
             found = {row.id: row for row in conn.execute(text(sql))}
             for cid in chunk:
                 if cid in found:
-                    yield _record(ws, found[cid], shown)
+                    yield _record(ws, found[cid], shown, assessed_kinds)
 
 
 def data_period(ws: Workspace) -> Period:

@@ -2,23 +2,31 @@
 
 The predicates below are the SQL spelling of `domain.metrics` (a test checks that both
 agree on a hand-built database). Every rate is computed over the cohort of concerns
-received in the period (N), so a month's figures read only that month's rows through
-the `received_at` index; the event log is touched only to ask "was it ever dispatched".
+received in the period (N), less its 未到期 concerns as of the workspace's clock, so a
+month's figures read only that month's rows through the `received_at` index; the event
+log is touched only to ask "was it ever dispatched".
+
+A figure and the concerns listed behind it (`concerns_behind`, `count_behind`) are built
+from the same `domain.metrics.PARTS` triple and the same predicates here: the drill-down's
+denominator is the figure's denominator, and its numerator rows carry the weight they add
+(部分解决 0.5), so their weights sum to the figure's numerator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import text
 
 from grassroots_tui.config import load_toml
-from grassroots_tui.domain.codes import Channel, Status
+from grassroots_tui.domain.codes import RUNNING_STATUSES, Channel, Status
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.domain.metrics import (
     METRIC_BY_CODE,
+    PARTS,
     ConcernFacts,
     Counts,
     Figures,
@@ -59,13 +67,13 @@ def load_options() -> MetricOptions:
 # ------------------------------------------------------------------ SQL pieces
 
 class _Sql:
-    """The cohort filter and every predicate, for one set of options and one period."""
+    """The cohort filter and every predicate, for one set of options, one period and one "now"."""
 
-    def __init__(self, ws: Workspace, period: Period, o: MetricOptions) -> None:
+    def __init__(self, ws: Workspace, period: Period, o: MetricOptions, now: datetime | None = None) -> None:
         self.o = o
         start = datetime.combine(period.start, time(0), tzinfo=ws.tz)
         end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=ws.tz)
-        self.params: dict[str, Any] = {"start": to_db(start), "end": to_db(end)}
+        self.params: dict[str, Any] = {"start": to_db(start), "end": to_db(end), "now": to_db(now or ws.now())}
         kinds = self._list("k", o.kinds) or "''"
         statuses = self._list("x", o.exclude_statuses) or "''"
         self.where = (f"c.received_at >= :start AND c.received_at < :end AND c.kind IN ({kinds})"
@@ -74,9 +82,20 @@ class _Sql:
         deadline = "c.feedback_due_original" if o.on_time_deadline == "original" else "c.feedback_due"
         closed_on_time = (f"c.status = 'closed' AND c.first_reported_at IS NOT NULL"
                           f" AND c.first_reported_at <= {deadline}")
+        running = self._list("run", [str(st) for st in RUNNING_STATUSES])
+        # 未到期 (domain.metrics.response_pending & co.): the result not known, the limit not passed.
+        response_pending = "c.first_routed_at IS NULL AND c.dispatch_due >= :now"
+        closure_pending = "c.status != 'closed' AND c.feedback_due >= :now"
+        extension_pending = f"c.extension_count = 0 AND c.status IN ({running}) AND c.feedback_due >= :now"
         self.pred: dict[str, str] = {
             "counted": "1",
             "routed_on_time": "c.first_routed_at IS NOT NULL AND c.first_routed_at <= c.dispatch_due",
+            "response_pending": response_pending,
+            "response_due": f"NOT ({response_pending})",
+            "closure_pending": closure_pending,
+            "closure_due": f"NOT ({closure_pending})",
+            "extension_pending": extension_pending,
+            "extension_due": f"NOT ({extension_pending})",
             "dispatched": _DISPATCHED,
             "returned": f"c.return_count > 0 AND {_DISPATCHED}",
             "reached_followup": "c.first_reported_at IS NOT NULL",
@@ -93,22 +112,28 @@ class _Sql:
             "satisfaction_points": f"CASE WHEN {fu} THEN "
                                    f"{self._case('c.followup_satisfaction', 'sw', o.satisfaction_weights)} ELSE 0 END",
         }
-        good_outcomes = self._list("go", [k for k, w in o.outcome_weights.items() if w > 0]) or "''"
-        good_sat = self._list("gs", [k for k, w in o.satisfaction_weights.items() if w > 0]) or "''"
-        # metric -> (numerator predicate, denominator predicate) for "the concerns behind it"
-        p = self.pred
-        self.behind: dict[str, tuple[str, str]] = {
-            "response_rate": (p["routed_on_time"], "1"),
-            "resolution_rate": (f"{fu} AND c.followup_outcome IN ({good_outcomes})", fu),
-            "satisfaction_rate": (f"{fu} AND c.followup_satisfaction IN ({good_sat})", fu),
-            "on_time_rate": (closed_on_time, p["closed"]),
-            "closure_rate": (p["closed"], "1"),
-            "return_rate": (p["returned"], p["dispatched"]),
-            "rework_rate": (p["reworked"], fu),
-            "extension_rate": (p["extended"], "1"),
-            "followup_rate": (p["followed_up_after_report"], p["reached_followup"]),
-            "composite": ("1", "1"),
-        }
+
+    def part(self, metric: str, part: str) -> str:
+        """The rows behind one part of a figure: its denominator, its numerator (rows that add
+        to it) or its 未到期 concerns; all from `PARTS`, the figure's own definition."""
+        if metric == "composite":  # a weighted score: the concerns behind it are the cohort N
+            return "1"
+        p = PARTS[metric]
+        if part == "pending":
+            return self.pred[p.pending] if p.pending else "0"
+        den = self.pred[p.denominator]
+        if part == "denominator":
+            return den
+        return f"({den}) AND ({self.weight(metric)}) > 0"
+
+    def weight(self, metric: str) -> str:
+        """What one concern adds to the numerator: 1 or 0, or its points (部分解决 0.5)."""
+        if metric == "composite":
+            return "1"
+        num = PARTS[metric].numerator
+        if num in self.points:
+            return self.points[num]
+        return f"(CASE WHEN {self.pred[num]} THEN 1 ELSE 0 END)"
 
     def _list(self, prefix: str, values) -> str:  # noqa: ANN001
         names = []
@@ -126,14 +151,13 @@ class _Sql:
         return f"(CASE {column} {' '.join(whens)} ELSE 0 END)" if whens else "0"
 
     def select_counts(self) -> str:
-        cols = [f"coalesce(sum(CASE WHEN {pred} THEN 1 ELSE 0 END), 0) AS {name}" for name, pred in self.pred.items()]
+        cols = [f"coalesce(sum(CASE WHEN {pred} THEN 1 ELSE 0 END), 0) AS {name}" for name, pred in self.pred.items()
+                if name in _COUNT_FIELDS]
         cols += [f"coalesce(total({expr}), 0) AS {name}" for name, expr in self.points.items()]
         return ",\n  ".join(cols)
 
 
-_COUNT_FIELDS = ("counted", "routed_on_time", "dispatched", "returned", "reached_followup", "followed_up",
-                 "followed_up_after_report", "reworked", "extended", "closed", "closed_on_time",
-                 "resolution_points", "satisfaction_points")
+_COUNT_FIELDS = tuple(f.name for f in dataclass_fields(Counts))
 
 
 def _counts(row: Any) -> Counts:
@@ -147,17 +171,21 @@ def _counts(row: Any) -> Counts:
 class Report:
     period: Period
     figures: Figures
+    as_of: datetime | None = None  # the workspace's "now" the 未到期 counts were taken at
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()}}
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat(timespec="seconds")
         out.update(self.figures.as_json())
         return out
 
 
-def period_figures(ws: Workspace, period: Period, options: MetricOptions | None = None) -> Figures:
-    """Every figure of the period, from one aggregate query."""
+def period_figures(ws: Workspace, period: Period, options: MetricOptions | None = None, *,
+                   now: datetime | None = None) -> Figures:
+    """Every figure of the period as of `now` (the workspace's clock), from one aggregate query."""
     o = options or load_options()
-    q = _Sql(ws, period, o)
+    q = _Sql(ws, period, o, now)
     sql = f"SELECT\n  {q.select_counts()}\nFROM concern c\nWHERE {q.where}"
     with ws.read() as s:
         row = s.execute(text(sql), q.params).one()
@@ -165,7 +193,8 @@ def period_figures(ws: Workspace, period: Period, options: MetricOptions | None 
 
 
 def report(ws: Workspace, period: Period, options: MetricOptions | None = None) -> Report:
-    return Report(period, period_figures(ws, period, options))
+    now = ws.now()
+    return Report(period, period_figures(ws, period, options, now=now), now)
 
 
 @dataclass(frozen=True)
@@ -237,17 +266,20 @@ class BehindRow:
     category_name: str
     unit_name: str
     summary: str
+    weight: float = 1.0  # what it adds to the figure's numerator (部分解决 0.5); 0 outside it
+
+
+PARTS_BEHIND = ("numerator", "denominator", "pending")
 
 
 def _behind_sql(ws: Workspace, period: Period, metric: str, part: str, group: tuple[str, str | None] | None,
                 o: MetricOptions) -> tuple[_Sql, str, str]:
     if metric not in METRIC_BY_CODE:
         raise DomainError(f"没有指标“{metric}”。", "metric")
-    if part not in ("numerator", "denominator"):
-        raise DomainError("只能列出分子或分母对应的诉求。", "part")
+    if part not in PARTS_BEHIND:
+        raise DomainError("只能列出分子、分母或未到期的诉求。", "part")
     q = _Sql(ws, period, o)
-    num, den = q.behind[metric]
-    where = f"{q.where} AND ({den})" + (f" AND ({num})" if part == "numerator" else "")
+    where = f"{q.where} AND ({q.part(metric, part)})"
     join = ""
     if group is not None:
         dim, key = group
@@ -265,20 +297,21 @@ def _behind_sql(ws: Workspace, period: Period, metric: str, part: str, group: tu
 def concerns_behind(ws: Workspace, period: Period, metric: str, part: str = "numerator", *,
                     group: tuple[str, str | None] | None = None, limit: int = 50, offset: int = 0,
                     options: MetricOptions | None = None) -> list[BehindRow]:
-    """One page of the concerns counted in a figure's numerator (or denominator), newest first."""
+    """One page of the concerns in a figure's numerator, denominator or 未到期 count, newest first."""
     o = options or load_options()
     q, where, join = _behind_sql(ws, period, metric, part, group, o)
     q.params.update(limit=limit, offset=offset)
     sql = (f"SELECT c.reference, c.received_at, c.status, coalesce(leaf.name, c.category_code) AS category_name,"
-           f" coalesce(u.name, '') AS unit_name, c.summary FROM concern c {join}"
+           f" coalesce(u.name, '') AS unit_name, c.summary, {q.weight(metric)} AS weight FROM concern c {join}"
            f" LEFT JOIN category leaf ON leaf.code = c.category_code LEFT JOIN unit u ON u.code = c.unit_code"
            f" WHERE {where} ORDER BY c.received_at DESC, c.id DESC LIMIT :limit OFFSET :offset")
     with ws.read() as s:
         rows = s.execute(text(sql), q.params).all()
     out = []
-    for ref, received, status, cat, unit, summary in rows:
+    for ref, received, status, cat, unit, summary, weight in rows:
         when = _utc(received)
-        out.append(BehindRow(ref, ws.local(when), status, Status(status).label, cat, unit, summary))
+        out.append(BehindRow(ref, ws.local(when), status, Status(status).label, cat, unit, summary,
+                             float(weight or 0)))
     return out
 
 
@@ -288,12 +321,27 @@ def _utc(value: Any) -> datetime:
     return when.replace(tzinfo=timezone.utc)
 
 
-def count_behind(ws: Workspace, period: Period, metric: str, part: str = "numerator", *,
-                 group: tuple[str, str | None] | None = None, options: MetricOptions | None = None) -> int:
+@dataclass(frozen=True)
+class BehindTotal:
+    rows: int  # concerns listed
+    points: float | int  # their weights summed: the figure's numerator when part = numerator
+
+
+def total_behind(ws: Workspace, period: Period, metric: str, part: str = "numerator", *,
+                 group: tuple[str, str | None] | None = None, options: MetricOptions | None = None) -> BehindTotal:
+    """How many concerns a drill-down lists and what they add up to."""
     o = options or load_options()
     q, where, join = _behind_sql(ws, period, metric, part, group, o)
+    sql = f"SELECT count(*), coalesce(total({q.weight(metric)}), 0) FROM concern c {join} WHERE {where}"
     with ws.read() as s:
-        return int(s.execute(text(f"SELECT count(*) FROM concern c {join} WHERE {where}"), q.params).scalar_one())
+        rows, points = s.execute(text(sql), q.params).one()
+    points = float(points)
+    return BehindTotal(int(rows), int(points) if points.is_integer() else round(points, 6))
+
+
+def count_behind(ws: Workspace, period: Period, metric: str, part: str = "numerator", *,
+                 group: tuple[str, str | None] | None = None, options: MetricOptions | None = None) -> int:
+    return total_behind(ws, period, metric, part, group=group, options=options).rows
 
 
 # ------------------------------------------------------------------ facts (tests, small periods)
@@ -329,5 +377,6 @@ def parse_period(start: date | None, end: date | None, today: date) -> Period:
     return Period(start, end)
 
 
-__all__ = ["DIMENSIONS", "BehindRow", "Group", "Report", "breakdown", "concern_facts", "concerns_behind",
-           "count_behind", "load_options", "parse_period", "period_figures", "report", "trend"]
+__all__ = ["DIMENSIONS", "PARTS_BEHIND", "BehindRow", "BehindTotal", "Group", "Report", "breakdown", "concern_facts",
+           "concerns_behind", "count_behind", "load_options", "parse_period", "period_figures", "report",
+           "total_behind", "trend"]

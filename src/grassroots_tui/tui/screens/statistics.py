@@ -46,6 +46,7 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 SHORT = {"unit": "单位", "trend": "趋势"}  # in the pane's title line, which must fit 80 cells
 TREND_MONTHS = 12
+MEANING_WIDTH = 30  # 10 + 7 + 13 + 6 + 30 cells and the cell padding fit 80
 # (metric code, rich colour, plotext colour) of the chart's lines
 TREND_SERIES = (("response_rate", "cyan", "cyan"), ("resolution_rate", "green", "green"),
                 ("satisfaction_rate", "magenta", "magenta"))
@@ -114,7 +115,9 @@ class StatisticsScreen(Screen):
             metrics.add_column(Text("指标"), key="label", width=10)
             metrics.add_column(Text("比率", justify="right"), key="value", width=7)
             metrics.add_column(Text("分子/分母", justify="right"), key="fraction", width=13)
-            metrics.add_column(Text("分子 / 分母的含义"), key="meaning")
+            metrics.add_column(Text("未到期", justify="right"), key="pending", width=6)
+            # Fixed: the row must fit 80 cells with the 未到期 column; the full wording is in Enter's title.
+            metrics.add_column(Text("分子 / 分母的含义"), key="meaning", width=MEANING_WIDTH)
             yield metrics
             with Vertical(id="stats-lower"):
                 yield Static(Text(""), id="stats-lower-title")
@@ -282,8 +285,10 @@ class StatisticsScreen(Screen):
         for fig in figs:
             m = METRIC_BY_CODE[fig.code]
             meaning = f"{m.numerator} / {m.denominator}" if fig.code != "composite" else basis
-            table.add_row(Text(printable_line(fig.label)), _percent(fig), Text(fig.fraction, justify="right"), Text(meaning),
-                          key=fig.code)
+            pending = Text("" if fig.pending is None else str(fig.pending), justify="right",
+                           style="" if fig.pending else "dim")
+            table.add_row(Text(printable_line(fig.label)), _percent(fig), Text(fig.fraction, justify="right"), pending,
+                          Text(meaning, no_wrap=True, overflow="crop"), key=fig.code)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
 
@@ -367,7 +372,7 @@ class BehindScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="behind_back", tooltip="回到统计"),
         Binding("ctrl+t", "toggle_part", "分子/分母", id="behind_toggle",
-                tooltip="在分子（计入的诉求）和分母（统计范围内的诉求）之间切换"),
+                tooltip="在分子（计入的诉求）、分母（统计范围内的诉求）和未到期（不计入的诉求）之间切换"),
     ]
 
     DEFAULT_CSS = """
@@ -383,6 +388,7 @@ class BehindScreen(Screen):
         self.part = part
         self.group = group
         self.group_label = group_label
+        self.total = None  # the BehindTotal of the last count (rows and the points they add)
 
     def compose(self) -> ComposeResult:
         from grassroots_tui.tui.widgets.paged_table import Column, PagedTable
@@ -399,20 +405,25 @@ class BehindScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#behind-table").focus()
 
-    def _title(self, total: int | None) -> Text:
-        from grassroots_tui.domain.metrics import METRIC_BY_CODE
+    def _title(self, total) -> Text:  # noqa: ANN001 - a BehindTotal or None while loading
+        from grassroots_tui.domain.metrics import METRIC_BY_CODE, PENDING, PENDING_MEANING
 
         m = METRIC_BY_CODE[self.metric]
-        what = m.numerator if self.part == "numerator" else m.denominator
+        part = {"numerator": "分子", "denominator": "分母", "pending": PENDING}[self.part]
+        what = {"numerator": m.numerator, "denominator": m.denominator,
+                "pending": PENDING_MEANING.get(self.metric, "")}[self.part]
         if self.metric == "composite":
             what = "纳入统计的诉求"
         title = Text.assemble((m.label if self.metric != "composite" else "诉求", "bold"), "  ",
                               period_text(self.period))
         if self.group_label:
             title.append(f"  {self.group_label}")
-        title.append(f"  {'分子' if self.part == 'numerator' else '分母'}：{what}")
+        title.append(f"  {part}：{what}")
         if total is not None:
-            title.append(f"（{total} 件）")
+            title.append(f"（{total.rows} 件")
+            if self.part == "numerator" and total.points != total.rows:
+                title.append(f"，计 {total.points}")  # 部分解决 counts half: the figure's numerator
+            title.append("）")
         return safe(title, one_line=True)
 
     def _fetch(self, offset: int, limit: int) -> list:
@@ -422,9 +433,11 @@ class BehindScreen(Screen):
                                limit=limit, offset=offset)
 
     def _count(self) -> int:
-        from grassroots_tui.services.metrics import count_behind
+        from grassroots_tui.services.metrics import total_behind
 
-        return count_behind(self.app.ws, self.period, self.metric, self.part, group=self.group)  # type: ignore[attr-defined]
+        total = total_behind(self.app.ws, self.period, self.metric, self.part, group=self.group)  # type: ignore[attr-defined]
+        self.total = total
+        return total.rows
 
     @staticmethod
     def _cells(row) -> dict[str, Any]:  # noqa: ANN001
@@ -433,7 +446,7 @@ class BehindScreen(Screen):
                 "summary": row.summary}
 
     def on_paged_table_loaded(self, event) -> None:  # noqa: ANN001
-        self.query_one("#behind-title", Static).update(self._title(event.row_count))
+        self.query_one("#behind-title", Static).update(self._title(self.total))
 
     def on_paged_table_row_selected(self, event) -> None:  # noqa: ANN001
         try:
@@ -444,9 +457,14 @@ class BehindScreen(Screen):
         self.app.push_screen(ConcernDetailScreen(event.row.reference))
 
     def action_toggle_part(self) -> None:
+        """分子 -> 分母 (-> 未到期 for a rate with that rule) -> 分子."""
+        from grassroots_tui.domain.metrics import PARTS
+
         if self.metric == "composite":
             return
-        self.part = "denominator" if self.part == "numerator" else "numerator"
+        cycle = ["numerator", "denominator"] + (["pending"] if PARTS[self.metric].pending else [])
+        self.part = cycle[(cycle.index(self.part) + 1) % len(cycle)] if self.part in cycle else "numerator"
+        self.total = None
         self.query_one("#behind-title", Static).update(self._title(None))
         self.query_one("#behind-table").reload(keep_cursor=False)
 
