@@ -443,7 +443,7 @@ def concern_add(
 def concern_act(
     reference: Annotated[str, typer.Argument(help="诉求编号，如 SQ-2026-000123")],
     action: Annotated[str, typer.Argument(help="操作：dispatch/handle/answer/reject/merge/sign/return/extend/park/"
-                                               "review/resume/report/followup/reopen/agenda/supervise（中文亦可）")],
+                                               "review/resume/report/followup/confirm/reopen/agenda/supervise（中文亦可）")],
     unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（派单）")] = None,
     note: Annotated[str, typer.Option("--note", help="说明、理由或答复内容")] = "",
     until: Annotated[Optional[str], typer.Option("--until", help="延期：新期限；挂账/挂账复核：下次复核日期")] = None,

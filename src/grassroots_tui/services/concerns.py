@@ -114,7 +114,7 @@ def _view(ws: Workspace, c: Concern, cat_name: str, unit_name: str | None, resid
         problem_case=pipeline.is_problem_case(c.rework_count, c.return_count),
         followup_outcome=c.followup_outcome, followup_satisfaction=c.followup_satisfaction,
         closed_at=ws.local(c.closed_at), version=c.version,
-        allowed_actions=[a.value for a in pipeline.allowed_actions(status)], events=events or [],
+        allowed_actions=[a.value for a in pipeline.allowed_actions(status, c.kind)], events=events or [],
     )
 
 
@@ -329,7 +329,7 @@ def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
         urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
         rework_count=c.rework_count, return_count=c.return_count, extension_count=c.extension_count,
         first_routed_at=ws.local(c.first_routed_at), first_reported_at=ws.local(c.first_reported_at),
-        reference=c.reference, due_at=ws.local(c.due_at),
+        reference=c.reference, due_at=ws.local(c.due_at), kind=c.kind,
     )
 
 

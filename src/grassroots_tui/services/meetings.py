@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.calendar import schedule_notice
-from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Outcome, Satisfaction, Status
+from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Status
 from grassroots_tui.domain.codes import parse as parse_code
 from grassroots_tui.domain.deadlines import END_OF_DAY
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
@@ -1028,8 +1028,7 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
             Status.DISPATCHED.value: pipeline.Request(Action.SIGN, note=note),
             Status.PARKED.value: pipeline.Request(Action.RESUME, note=note),
             Status.IN_PROGRESS.value: pipeline.Request(Action.REPORT, note=note),
-            Status.AWAITING_FOLLOWUP.value: pipeline.Request(
-                Action.FOLLOWUP, note=f"确认完成：{note}", outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED),
+            Status.AWAITING_FOLLOWUP.value: pipeline.Request(Action.CONFIRM, note=note),
         }
         while concern.status != Status.CLOSED.value:
             request = steps.get(concern.status)
