@@ -256,11 +256,9 @@ def _action_item(ws, clerk_id: int, clock) -> str:  # noqa: ANN001
 
 def test_action_items_carry_no_follow_up_and_are_outside_assessment(ws, refs, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
     from openpyxl import load_workbook
-
-    from grassroots_tui.services.concerns import get_concern
-
     from sqlalchemy import update
 
+    from grassroots_tui.services.concerns import get_concern
     from grassroots_tui.store.models import Concern
 
     yd = _action_item(ws, clerk_id, clock)

@@ -87,6 +87,8 @@ class _Sql:
         response_pending = "c.first_routed_at IS NULL AND c.dispatch_due >= :now"
         closure_pending = "c.status != 'closed' AND c.feedback_due >= :now"
         extension_pending = f"c.extension_count = 0 AND c.status IN ({running}) AND c.feedback_due >= :now"
+        followup_pending = (f"c.first_reported_at IS NOT NULL AND c.status = 'awaiting_followup' AND NOT ({fu})"
+                            " AND c.due_at IS NOT NULL AND c.due_at >= :now")
         self.pred: dict[str, str] = {
             "counted": "1",
             "routed_on_time": "c.first_routed_at IS NOT NULL AND c.first_routed_at <= c.dispatch_due",
@@ -99,6 +101,8 @@ class _Sql:
             "dispatched": _DISPATCHED,
             "returned": f"c.return_count > 0 AND {_DISPATCHED}",
             "reached_followup": "c.first_reported_at IS NOT NULL",
+            "followup_pending": followup_pending,
+            "followup_due": f"c.first_reported_at IS NOT NULL AND NOT ({followup_pending})",
             "followed_up": fu,
             "followed_up_after_report": f"{fu} AND c.first_reported_at IS NOT NULL",
             "reworked": f"{fu} AND c.rework_count > 0",
@@ -363,7 +367,7 @@ def concern_facts(ws: Workspace, period: Period) -> list[ConcernFacts]:
         first_reported_at=c.first_reported_at, dispatched=c.id in dispatched, return_count=c.return_count,
         rework_count=c.rework_count, extension_count=c.extension_count, followup_at=c.followup_at,
         followup_contacted=c.followup_contacted, followup_outcome=c.followup_outcome,
-        followup_satisfaction=c.followup_satisfaction) for c in rows]
+        followup_satisfaction=c.followup_satisfaction, due_at=c.due_at) for c in rows]
 
 
 def parse_period(start: date | None, end: date | None, today: date) -> Period:
