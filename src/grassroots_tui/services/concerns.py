@@ -25,7 +25,7 @@ from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compu
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.domain.reference import format_reference, normalise_reference
-from grassroots_tui.domain.validation import check_text, nfkc, normalise_phone
+from grassroots_tui.domain.validation import check_text, nfkc
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
 
@@ -243,10 +243,9 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
             if resident is None:
                 raise NotFound("找不到所选居民。", "resident")
         elif draft.resident_phone:
-            phone = normalise_phone(draft.resident_phone, "resident_phone")
-            resident = s.exec(select(Resident).where(Resident.phone == phone)).first()
-            if resident is None:
-                raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
+            from grassroots_tui.services.residents import resident_by_phone
+
+            resident = resident_by_phone(s, draft.resident_phone)
         repeat_id = None
         prior = None
         if draft.repeat_closed not in REPEAT_CHOICES:

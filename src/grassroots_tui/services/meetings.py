@@ -1007,6 +1007,17 @@ def get_action_item(ws: Workspace, action_id: int) -> ActionView:
         return next(v for v in _action_views(s, ws, [a.resolution_id])[a.resolution_id] if v.id == action_id)
 
 
+def action_item_id(ws: Workspace, reference: str) -> int:
+    """The action item whose ledger entry is `YD-…`."""
+    ref = normalise_reference(reference)
+    with ws.read() as s:
+        row = s.exec(select(ActionItem.id).join(Concern, Concern.id == ActionItem.concern_id)
+                     .where(Concern.reference == ref)).first()
+    if row is None:
+        raise NotFound(f"找不到议定事项 {ref}。", "action")
+    return int(row)
+
+
 def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str = "") -> list[str]:
     """议定事项办结: walk its pipeline entry to 已办结 (sign, report, confirm), then close the loop.
 
