@@ -77,8 +77,8 @@ class _Sql:
         kinds = self._list("k", o.kinds) or "''"
         statuses = self._list("x", o.exclude_statuses) or "''"
         self.where = (f"c.received_at >= :start AND c.received_at < :end AND c.kind IN ({kinds})"
-                      f" AND c.status NOT IN ({statuses}) AND c.excluded = 0")
-        fu = "c.followup_at IS NOT NULL" + (" AND c.followup_contacted = 1" if o.require_contact else "")
+                      f" AND c.status NOT IN ({statuses}) AND NOT c.excluded")
+        fu = "c.followup_at IS NOT NULL" + (" AND c.followup_contacted" if o.require_contact else "")
         deadline = "c.feedback_due_original" if o.on_time_deadline == "original" else "c.feedback_due"
         closed_on_time = (f"c.status = 'closed' AND c.first_reported_at IS NOT NULL"
                           f" AND c.first_reported_at <= {deadline}")
@@ -157,7 +157,7 @@ class _Sql:
     def select_counts(self) -> str:
         cols = [f"coalesce(sum(CASE WHEN {pred} THEN 1 ELSE 0 END), 0) AS {name}" for name, pred in self.pred.items()
                 if name in _COUNT_FIELDS]
-        cols += [f"coalesce(total({expr}), 0) AS {name}" for name, expr in self.points.items()]
+        cols += [f"coalesce(sum({expr}), 0) AS {name}" for name, expr in self.points.items()]
         return ",\n  ".join(cols)
 
 
@@ -336,7 +336,7 @@ def total_behind(ws: Workspace, period: Period, metric: str, part: str = "numera
     """How many concerns a drill-down lists and what they add up to."""
     o = options or load_options()
     q, where, join = _behind_sql(ws, period, metric, part, group, o)
-    sql = f"SELECT count(*), coalesce(total({q.weight(metric)}), 0) FROM concern c {join} WHERE {where}"
+    sql = f"SELECT count(*), coalesce(sum({q.weight(metric)}), 0) FROM concern c {join} WHERE {where}"
     with ws.read() as s:
         rows, points = s.execute(text(sql), q.params).one()
     points = float(points)
