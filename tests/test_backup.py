@@ -238,7 +238,7 @@ def test_restore_keeps_the_current_database_aside(ws, clerk_id, clock, db_path, 
     assert result.aside == db_path.with_name("test.before-restore-20261012-110000.sqlite3")
     assert count(result.aside, "SELECT count(*) FROM concern") == 2
     assert count(db_path, "SELECT count(*) FROM concern") == 1
-    from grassroots_tui.services.concerns import ConcernFilter, list_concerns
+    from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
 
     assert [v.summary for v in list_concerns(ws, ConcernFilter())] == ["一"]
     ws.close()

@@ -215,7 +215,9 @@ def test_a_failed_action_item_leaves_no_pipeline_entry_behind(ws, clerk_id, now,
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise DomainError("模拟写入失败")
 
-    monkeypatch.setattr(cs, "apply_change", broken)
+    from grassroots_tui.services import transitions
+
+    monkeypatch.setattr(transitions, "apply_change", broken)
     with pytest.raises(DomainError, match="模拟写入失败"):
         ms.add_action_item(ws, clerk_id, res.id, "清理", unit="WY", due=date(2026, 12, 10))
     with ws.read() as s:

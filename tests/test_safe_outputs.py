@@ -59,7 +59,7 @@ def test_restore_of_a_backup_with_another_page_size(ws, clerk_id, clock, db_path
     # Restored while the workspace (WAL, 4096-byte pages) is still open.
     result = restore_database(db_path, backup, now=datetime(2026, 10, 12, 11, 0, tzinfo=TZ))
     assert result.concerns == 1 and count(result.aside, "SELECT count(*) FROM concern") == 2
-    from grassroots_tui.services.concerns import ConcernFilter, list_concerns
+    from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
 
     assert [v.summary for v in list_concerns(ws, ConcernFilter())] == ["八千页的备份"]
     ws.close()

@@ -13,7 +13,8 @@ from sqlmodel import select
 from grassroots_tui.domain.codes import Action, Outcome, Satisfaction, Supervision
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.pipeline import Request
-from grassroots_tui.services.concerns import ConcernDraft, ConcernFilter, act, get_concern, list_concerns, log_concern
+from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
+from grassroots_tui.services.concerns import ConcernDraft, act, get_concern, log_concern
 from grassroots_tui.services.residents import ResidentDraft, add_resident
 from grassroots_tui.store.models import ConcernEvent
 

@@ -524,7 +524,7 @@ def concern_list(
     """列出诉求（最新受理的在前）。"""
 
     def go() -> None:
-        from grassroots_tui.services.concerns import ConcernFilter, list_concerns
+        from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
 
         rows = list_concerns(_workspace(db), ConcernFilter(status=status, search=search, overdue=overdue,
                                                            due_soon=due_soon, limit=max(0, limit)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import func, text, update
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
@@ -15,17 +15,15 @@ from grassroots_tui.domain.codes import (
     Channel,
     ConcernKind,
     Nature,
-    Outcome,
-    Satisfaction,
     Status,
-    Supervision,
     Urgency,
 )
 from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compute_deadlines, deadline_state
-from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
+from grassroots_tui.domain.errors import DomainError, NotFound
 from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.domain.reference import format_reference, normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc
+from grassroots_tui.services.transitions import load_concern, transition
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
 
@@ -92,7 +90,7 @@ class ConcernView:
         return DEADLINE_LABEL[DeadlineState(self.deadline_state)]
 
 
-def _view(ws: Workspace, c: Concern, cat_name: str, unit_name: str | None, resident: Resident | None,
+def concern_view(ws: Workspace, c: Concern, cat_name: str, unit_name: str | None, resident: Resident | None,
           now: datetime, events: list[EventView] | None = None) -> ConcernView:
     status = Status(c.status)
     state = deadline_state(now, c.due_at, c.warn_at)
@@ -283,106 +281,20 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
         if prior is not None and prior.status == Status.CLOSED.value and draft.repeat_closed == "reopen":
             _reopen_with(s, ws, actor_id, prior, concern, now)
         if session is not None:
-            return _view(ws, concern, cat.name, None, resident, now)
+            return concern_view(ws, concern, cat.name, None, resident, now)
     return get_concern(ws, reference)
 
 
 def _reopen_with(s: Session, ws: Workspace, actor_id: int, original: Concern, call: Concern, now: datetime) -> None:
     """The resident calls again about a closed concern: reopen it and fold the new call into it, so
     the work goes on under one reference and the call stays on record."""
-    reopen = pipeline.plan(snapshot_of(ws, original), pipeline.Request(
-        Action.REOPEN, note=f"居民再次反映（{call.reference}）：{call.summary}"), now, ws.settings.sla,
-        ws.settings.calendar)
-    apply_change(s, original, reopen, actor_id, now, None)
-    s.flush()
-    merge = pipeline.plan(snapshot_of(ws, call), pipeline.Request(
-        Action.MERGE, merge_into=original.reference, note="原诉求已重新打开，本次来电并入"), now, ws.settings.sla,
-        ws.settings.calendar)
-    apply_change(s, call, merge, actor_id, now, None)
-    s.flush()
-    s.expire(original)
-    s.expire(call)
+    transition(s, ws, actor_id, original, pipeline.Request(
+        Action.REOPEN, note=f"居民再次反映（{call.reference}）：{call.summary}"), now)
+    transition(s, ws, actor_id, call, pipeline.Request(
+        Action.MERGE, merge_into=original.reference, note="原诉求已重新打开，本次来电并入"), now)
 
 
 # ---------------------------------------------------------------- transitions
-
-def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
-    """The rules' view of a stored concern, with times in the committee's time zone.
-
-    Read in the session that loaded `c`, it includes the time of the concern's latest event.
-    """
-    from sqlalchemy.orm import object_session
-
-    last_event_at = None
-    session = object_session(c)
-    if session is not None and c.id is not None:
-        last_event_at = session.exec(select(func.max(ConcernEvent.at)).where(ConcernEvent.concern_id == c.id)).one()
-        if last_event_at is not None and not isinstance(last_event_at, datetime):
-            last_event_at = datetime.fromisoformat(str(last_event_at))
-        if last_event_at is not None and last_event_at.tzinfo is None:
-            last_event_at = last_event_at.replace(tzinfo=timezone.utc)
-    return pipeline.ConcernSnapshot(
-        last_event_at=ws.local(last_event_at),
-        status=Status(c.status), received_at=ws.local(c.received_at), dispatch_due=ws.local(c.dispatch_due),
-        feedback_due=ws.local(c.feedback_due), feedback_due_original=ws.local(c.feedback_due_original),
-        urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
-        rework_count=c.rework_count, return_count=c.return_count, extension_count=c.extension_count,
-        first_routed_at=ws.local(c.first_routed_at), first_reported_at=ws.local(c.first_reported_at),
-        reference=c.reference, due_at=ws.local(c.due_at), kind=c.kind,
-    )
-
-
-def _load(session: Session, reference: str) -> Concern:
-    ref = normalise_reference(reference)
-    concern = session.exec(select(Concern).where(Concern.reference == ref)).first()
-    if concern is None:
-        raise NotFound(f"找不到诉求 {ref}。", "reference")
-    return concern
-
-
-def apply_change(session: Session, concern: Concern, change: pipeline.Change, actor_id: int, at: datetime,
-                 expected_version: int | None, meeting_id: int | None = None, extra: dict | None = None) -> None:
-    """Write a planned change and its event; refuse if someone else changed the concern first."""
-    values: dict = {"status": change.to_status.value, "updated_at": at, "version": concern.version + 1}
-    data: dict = dict(extra or {})
-    for key, value in change.fields.items():
-        if key == "followup_count_inc":
-            values["followup_count"] = concern.followup_count + value
-        elif key == "merged_into":
-            target = _load(session, value)
-            if target.id == concern.id:
-                raise DomainError("不能把诉求合并到它自己。", "merge_into")
-            if target.status == Status.MERGED.value:
-                raise DomainError(f"{target.reference} 本身已被合并，请合并到它的主诉求。", "merge_into")
-            values["merged_into_id"] = target.id
-            data["merged_into"] = target.reference
-        elif key == "meeting_ref":
-            values["meeting_id"] = meeting_id
-            data["meeting"] = value
-        elif key == "unit_code":
-            value = nfkc(value).upper() if value is not None else None
-            if value is not None and session.get(Unit, value) is None:
-                raise DomainError(f"没有编码为“{value}”的承办单位。", "unit")
-            values["unit_code"] = value
-        elif isinstance(value, (Outcome, Satisfaction, Supervision)):
-            values[key] = value.value
-            data[key.removeprefix("followup_")] = value.value
-        else:
-            values[key] = value
-    version = concern.version if expected_version is None else expected_version
-    result = session.execute(
-        update(Concern).where(Concern.id == concern.id, Concern.version == version).values(**values)
-    )
-    if result.rowcount != 1:
-        raise StaleVersion(f"{concern.reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
-    session.add(ConcernEvent(
-        concern_id=concern.id, action=change.action.value, actor_id=actor_id, at=at,
-        from_status=change.from_status.value, to_status=change.to_status.value, note=change.note,
-        unit_code=values.get("unit_code", concern.unit_code), deadline_before=change.deadline_before,
-        deadline_after=change.deadline_after, meeting_id=meeting_id,
-        data=json.dumps(data, ensure_ascii=False) if data else "",
-    ))
-
 
 def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
         expected_version: int | None = None, at: datetime | None = None) -> ConcernView:
@@ -396,28 +308,9 @@ def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
         raise DomainError("操作时间不能晚于现在。", "at")
     if request.action is Action.RESOLVE:
         raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
-    if request.action is Action.AGENDA:
-        # 上会 also creates the meeting's agenda item: one use case, owned by the meetings service.
-        from grassroots_tui.services.meetings import add_agenda_concern
-
-        if not (request.meeting_ref or "").strip():
-            raise DomainError("上会需要选择会议。", "meeting")
-        if expected_version is not None and get_concern(ws, reference, with_events=False).version != expected_version:
-            raise StaleVersion(f"{normalise_reference(reference)} 刚被其他人修改过，请刷新后查看最新状态再操作。",
-                               "version")
-        add_agenda_concern(ws, actor_id, normalise_reference(request.meeting_ref or ""), reference, at=at)
-        return get_concern(ws, reference)
     with ws.write() as s:
-        concern = _load(s, reference)
-        if expected_version is not None and concern.version != expected_version:
-            raise StaleVersion(f"{concern.reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
-        change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
-        apply_change(s, concern, change, actor_id, at, expected_version)
-        if concern.kind == ConcernKind.ACTION_ITEM.value and change.to_status is Status.CLOSED:
-            # The last action item of a resolution done: its concerns move to follow-up, same transaction.
-            from grassroots_tui.services.meetings import _close_the_loop
-
-            _close_the_loop(s, ws, actor_id, at)
+        concern = load_concern(s, reference)
+        transition(s, ws, actor_id, concern, request, at, expected_version=expected_version)
         ref = concern.reference
     return get_concern(ws, ref)
 
@@ -426,7 +319,7 @@ def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
 
 def get_concern(ws: Workspace, reference: str, with_events: bool = True) -> ConcernView:
     with ws.read() as s:
-        concern = _load(s, reference)
+        concern = load_concern(s, reference)
         cat = s.get(Category, concern.category_code)
         unit = s.get(Unit, concern.unit_code) if concern.unit_code else None
         resident = s.get(Resident, concern.resident_id) if concern.resident_id else None
@@ -444,7 +337,7 @@ def get_concern(ws: Workspace, reference: str, with_events: bool = True) -> Conc
                     deadline_before=ws.local(ev.deadline_before), deadline_after=ws.local(ev.deadline_after),
                     data=json.loads(ev.data) if ev.data else {},
                 ))
-        view = _view(ws, concern, cat.name if cat else concern.category_code, unit.name if unit else None,
+        view = concern_view(ws, concern, cat.name if cat else concern.category_code, unit.name if unit else None,
                      resident, ws.now(), events)
 
         def reference_of(concern_id: int | None) -> str | None:
@@ -455,36 +348,5 @@ def get_concern(ws: Workspace, reference: str, with_events: bool = True) -> Conc
                        merged_into=reference_of(concern.merged_into_id))
 
 
-@dataclass
-class ConcernFilter:
-    status: list[str] | None = None
-    search: str | None = None
-    overdue: bool = False
-    due_soon: bool = False
-    kind: str | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-def list_concerns(ws: Workspace, flt: ConcernFilter) -> list[ConcernView]:
-    """Concerns as full views, newest first, filtered and searched like the ledger (its index)."""
-    from grassroots_tui.services.ledger import Ledger, LedgerQuery
-
-    now = ws.now()
-    query = LedgerQuery(statuses=tuple(flt.status or ()), text=flt.search or "", overdue=flt.overdue,
-                        due_soon=flt.due_soon, kind=flt.kind)
-    ids = Ledger(ws, query, now).ids(flt.offset, flt.limit)
-    if not ids:
-        return []
-    with ws.read() as s:
-        q = (select(Concern, Category.name, Unit.name, Resident)
-             .join(Category, Category.code == Concern.category_code)
-             .join(Unit, Unit.code == Concern.unit_code, isouter=True)
-             .join(Resident, Resident.id == Concern.resident_id, isouter=True)
-             .where(Concern.id.in_(ids)))
-        views = {c.id: _view(ws, c, cat, unit, res, now) for c, cat, unit, res in s.exec(q).all()}
-    return [views[i] for i in ids if i in views]
-
-
-__all__ = ["ConcernDraft", "ConcernFilter", "ConcernView", "EventView", "act", "get_concern", "list_concerns",
-           "log_concern", "new_reference"]
+__all__ = ["ConcernDraft", "ConcernView", "EventView", "act", "concern_view", "get_concern", "log_concern",
+           "new_reference"]

@@ -17,16 +17,9 @@ from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import OPEN_STATUSES, Action, Outcome, Satisfaction, Status, Urgency, parse
 from grassroots_tui.domain.errors import DomainError, NotFound
 from grassroots_tui.domain.validation import check_text, nfkc, parse_address, parse_address_shorthand
-from grassroots_tui.services.concerns import (
-    ConcernDraft,
-    ConcernView,
-    apply_change,
-    follow_repeat,
-    get_concern,
-    log_concern,
-    snapshot_of,
-)
+from grassroots_tui.services.concerns import ConcernDraft, ConcernView, follow_repeat, get_concern, log_concern
 from grassroots_tui.services.residents import ResidentDraft, insert_resident, prepare_resident
+from grassroots_tui.services.transitions import transition
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Concern, Resident, Unit
 
@@ -284,9 +277,7 @@ def save_intake(ws: Workspace, actor_id: int, draft: IntakeDraft) -> IntakeResul
                 outcome=Outcome.SOLVED if handling == "answer_close" else None,
                 satisfaction=satisfaction,
             )
-            at = ws.now()
-            change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
-            apply_change(s, concern, change, actor_id, at, None)
+            transition(s, ws, actor_id, concern, request, ws.now())
     return IntakeResult(get_concern(ws, reference), resident_id, created, warnings)
 
 

@@ -716,7 +716,8 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
     concern to its category's default unit. Any refusal (wrong state, stale version, no
     default unit) rolls the whole batch back and names the concern in the message.
     """
-    from grassroots_tui.services.concerns import _load, apply_change, default_unit, snapshot_of
+    from grassroots_tui.services.concerns import default_unit
+    from grassroots_tui.services.transitions import load_concern, transition
 
     if not targets:
         raise DomainError("没有标记任何诉求。请先用 Ctrl+T 标记要批量处理的行。", "marks")
@@ -726,10 +727,11 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
     done: list[str] = []
     with ws.write() as s:
         for reference, version in targets:
-            concern = _load(s, reference)
+            concern = load_concern(s, reference)
+            stale = StaleVersion(f"{concern.reference} 刚被其他人修改过，整批未执行。请刷新后查看最新状态再操作。",
+                                 "version")
             if version is not None and concern.version != version:
-                raise StaleVersion(f"{concern.reference} 刚被其他人修改过，整批未执行。请刷新后查看最新状态再操作。",
-                                   "version")
+                raise stale
             req = request
             if request.action is Action.DISPATCH and not request.unit_code:
                 cat = s.get(Category, concern.category_code)
@@ -739,10 +741,11 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
                     raise DomainError(f"{concern.reference} 的分类没有默认承办单位，整批未执行。请单独派单。", "unit")
                 req = replace(request, unit_code=unit)
             try:
-                change = pipeline.plan(snapshot_of(ws, concern), req, at, ws.settings.sla, ws.settings.calendar)
+                transition(s, ws, actor_id, concern, req, at, expected_version=version)
+            except StaleVersion:
+                raise stale from None
             except DomainError as exc:
                 raise DomainError(f"{exc.message}整批未执行。", exc.field) from None
-            apply_change(s, concern, change, actor_id, at, version)
             done.append(concern.reference)
     return BatchResult(request.action.value, request.action.label, done)
 

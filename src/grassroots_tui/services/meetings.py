@@ -45,6 +45,14 @@ from grassroots_tui.domain.meetings import (
 )
 from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.domain.validation import check_text, nfkc
+from grassroots_tui.services.meeting_rows import check_editable, find_meeting, next_position, touch
+from grassroots_tui.services.transitions import (
+    CARRIED,
+    close_finished_resolutions,
+    close_resolution,
+    load_concern,
+    transition,
+)
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import (
     ActionItem,
@@ -68,7 +76,6 @@ VOIDED = "已作废"
 EVENT_LABELS = {"rescheduled": "改期", "cancelled": "取消会议", "void_vote": "表决作废", "void_resolution": "决议作废",
                 "carried_out": "决议已落实"}
 SOURCE_LABELS = {"concern": "诉求", "proposal": "居民书面提议", "grid": "网格上报", "assignment": "上级交办"}
-CARRIED = ("passed", "consensus")
 DEFAULT_MINUTES = 90
 ACTION_CATEGORY = "1505"  # 社区建设 / 其他建议, when the resolution is not about a concern
 
@@ -338,7 +345,7 @@ def update_status(ws: Workspace, reference: str, status: str, note: str = "",
     note = check_text(note, "说明", "note", limit=500)
     now = ws.now()
     with ws.write() as s:
-        meeting = _meeting(s, reference)
+        meeting = find_meeting(s, reference)
         if status == meeting.status:
             raise DomainError(f"会议 {meeting.reference} 已经是“{STATUS_LABELS[status]}”。", "status")
         if meeting.status == "cancelled":
@@ -351,22 +358,11 @@ def update_status(ws: Workspace, reference: str, status: str, note: str = "",
         meeting.status = status
         if note:
             meeting.notes = (meeting.notes + "\n" + note).strip()
-        _touch(meeting, now)
+        touch(meeting, now)
         s.add(meeting)
         if status == "cancelled":
             _event(s, meeting, "cancelled", actor_id, now, note)
     return get_meeting(ws, reference)
-
-
-def _touch(meeting: Meeting, now: datetime) -> None:
-    """A change the calendar shows: SEQUENCE (version) and LAST-MODIFIED (updated_at) both go up,
-    LAST-MODIFIED by at least a second (iCalendar's precision) even when the clock stands still."""
-    last = meeting.updated_at or meeting.created_at
-    stamp = now.replace(microsecond=0)
-    if last is not None and stamp <= last:
-        stamp = last.replace(microsecond=0) + timedelta(seconds=1)
-    meeting.updated_at = stamp
-    meeting.version += 1
 
 
 def _event(s: Session, meeting: Meeting, action: str, actor_id: int | None, now: datetime, note: str = "", *,
@@ -383,7 +379,7 @@ def reschedule_meeting(ws: Workspace, actor_id: int | None, reference: str, star
     meeting only (one already held or cancelled keeps its time). An event keeps the old time."""
     now = ws.now()
     with ws.read() as s:
-        old = _meeting(s, reference)
+        old = find_meeting(s, reference)
         draft = MeetingDraft(type=old.type, topic=old.topic, start=start,
                              minutes=minutes if minutes is not None else
                              int((old.end_at - old.start_at).total_seconds() // 60),
@@ -394,7 +390,7 @@ def reschedule_meeting(ws: Workspace, actor_id: int | None, reference: str, star
     new_chair = check_text(draft.chair, "主持人", "chair", limit=50)
     note = check_text(note, "改期原因", "note", limit=500)
     with ws.write() as s:
-        meeting = _meeting(s, reference)
+        meeting = find_meeting(s, reference)
         if meeting.status != "planned":
             raise DomainError(f"会议 {meeting.reference} {STATUS_LABELS[meeting.status]}，不能改期。", "start")
         others = [Slot(ws.local(o.start), ws.local(o.end), o.place, o.chair, o.reference, o.topic)
@@ -406,7 +402,7 @@ def reschedule_meeting(ws: Workspace, actor_id: int | None, reference: str, star
                   "place": meeting.place, "chair": meeting.chair}
         meeting.start_at, meeting.end_at = new_start, new_end
         meeting.place, meeting.chair, meeting.notice_date = new_place, new_chair, notice
-        _touch(meeting, now)
+        touch(meeting, now)
         s.add(meeting)
         _event(s, meeting, "rescheduled", actor_id, now, note, before=before,
                after={"start": new_start.isoformat(), "end": new_end.isoformat(), "place": new_place,
@@ -415,14 +411,6 @@ def reschedule_meeting(ws: Workspace, actor_id: int | None, reference: str, star
 
 
 # ---------------------------------------------------------------- reading
-
-def _meeting(session: Session, reference: str) -> Meeting:
-    ref = normalise_reference(reference or "")
-    meeting = session.exec(select(Meeting).where(Meeting.reference == ref)).first()
-    if meeting is None:
-        raise NotFound(f"找不到会议 {ref or reference}。", "meeting")
-    return meeting
-
 
 def _summary(ws: Workspace, m: Meeting, counts: tuple[int, int, int, int] = (0, 0, 0, 0)) -> dict:
     return dict(
@@ -531,7 +519,7 @@ def _action_views(session: Session, ws: Workspace, resolution_ids: list[int]) ->
 
 def get_meeting(ws: Workspace, reference: str) -> MeetingDetail:
     with ws.read() as s:
-        m = _meeting(s, reference)
+        m = find_meeting(s, reference)
         rule = meeting_rules(ws).get(m.type)
         participants = _participants(s, m.id, ws)
         entitled = sum(1 for p in participants if p.voting)
@@ -586,8 +574,8 @@ def add_participant(ws: Workspace, reference: str, name: str = "", *, role: str 
     role_code = parse_code(ParticipantRole, role, "role").value
     org = check_text(organisation, "单位", "organisation", limit=100)
     with ws.write() as s:
-        meeting = _meeting(s, reference)
-        _editable(meeting)
+        meeting = find_meeting(s, reference)
+        check_editable(meeting)
         if resident_id is not None:
             resident = s.get(Resident, resident_id)
             if resident is None:
@@ -607,7 +595,7 @@ def add_participant(ws: Workspace, reference: str, name: str = "", *, role: str 
 
 def remove_participant(ws: Workspace, reference: str, participant_id: int) -> None:
     with ws.write() as s:
-        meeting = _meeting(s, reference)
+        meeting = find_meeting(s, reference)
         p = s.get(MeetingParticipant, participant_id)
         if p is None or p.meeting_id != meeting.id:
             raise NotFound("参会名单中没有这个人。", "participant")
@@ -622,8 +610,8 @@ def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[i
     ids = [participant_ids] if isinstance(participant_ids, int) else list(participant_ids)
     now = ws.now()
     with ws.write() as s:
-        meeting = _meeting(s, reference)
-        _editable(meeting)
+        meeting = find_meeting(s, reference)
+        check_editable(meeting)
         rule = meeting_rules(ws)[meeting.type]
         if present:
             check_checkin_time(rule, ws.local(meeting.start_at), now)
@@ -645,11 +633,6 @@ def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[i
         return quorum_status(rule, entitled, count)
 
 
-def _editable(meeting: Meeting) -> None:
-    if meeting.status == "cancelled":
-        raise DomainError(f"会议 {meeting.reference} 已取消。", "meeting")
-
-
 # ---------------------------------------------------------------- agenda
 
 def add_agenda_concern(ws: Workspace, actor_id: int, reference: str, concern_reference: str,
@@ -662,33 +645,14 @@ def add_agenda_concerns(ws: Workspace, actor_id: int, reference: str, concern_re
                         at: datetime | None = None) -> list[AgendaView]:
     """Several concerns onto the agenda, all or none: one refused (unknown, already on it, an action
     item, a state that cannot go to a meeting) and nothing is added."""
-    from grassroots_tui.services.concerns import _load, apply_change, snapshot_of
-
     at = (at or ws.now()).astimezone(ws.tz)
     item_ids: list[int] = []
     with ws.write() as s:
-        meeting = _meeting(s, reference)
-        _editable(meeting)
-        seen: set[int] = set()
+        meeting = find_meeting(s, reference)
         for concern_reference in concern_references:
-            concern = _load(s, concern_reference)
-            if concern.kind != ConcernKind.CONCERN.value:
-                raise DomainError(f"{concern.reference} 是议定事项，不能再列入议题。", "concern")
-            if concern.id in seen or s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id,
-                                                                         AgendaItem.concern_id == concern.id)).first():
-                raise DomainError(f"{concern.reference} 已在本次会议的议题中。", "concern")
-            seen.add(concern.id)  # type: ignore[arg-type]
-            request = pipeline.Request(Action.AGENDA, meeting_ref=meeting.reference,
-                                       note=f"列入{MeetingType(meeting.type).label}（{meeting.topic}）议题")
-            change = pipeline.plan(snapshot_of(ws, concern), request, at, ws.settings.sla, ws.settings.calendar)
-            apply_change(s, concern, change, actor_id, at, None, meeting.id)
-            item = AgendaItem(meeting_id=meeting.id, position=_next_position(s, AgendaItem, meeting.id),
-                              title=concern.summary, source="concern", concern_id=concern.id)
-            s.add(item)
-            s.flush()
-            item_ids.append(item.id)  # type: ignore[arg-type]
-        _touch(meeting, ws.now())
-        s.add(meeting)
+            done = transition(s, ws, actor_id, load_concern(s, concern_reference),
+                              pipeline.Request(Action.AGENDA, meeting_ref=meeting.reference), at)
+            item_ids.append(done.agenda_item_id)  # type: ignore[arg-type]
     agenda = {a.id: a for a in get_meeting(ws, reference).agenda}
     return [agenda[i] for i in item_ids]
 
@@ -701,12 +665,12 @@ def add_agenda_item(ws: Workspace, reference: str, title: str, source: str = "pr
     title = check_text(title, "议题", "title", required=True, limit=200)
     proposer = check_text(proposer, "提议人", "proposer", limit=50)
     with ws.write() as s:
-        meeting = _meeting(s, reference)
-        _editable(meeting)
-        item = AgendaItem(meeting_id=meeting.id, position=_next_position(s, AgendaItem, meeting.id), title=title,
+        meeting = find_meeting(s, reference)
+        check_editable(meeting)
+        item = AgendaItem(meeting_id=meeting.id, position=next_position(s, AgendaItem, meeting.id), title=title,
                           source=source, proposer=proposer)
         s.add(item)
-        _touch(meeting, ws.now())
+        touch(meeting, ws.now())
         s.add(meeting)
         s.flush()
         item_id = item.id
@@ -718,7 +682,7 @@ def record_minutes(ws: Workspace, reference: str, position: int, text: str,
     """会议记录 of one agenda item; refused when another clerk saved it since `expected_version` was read."""
     text = check_text(text, "会议记录", "minutes", limit=20000)
     with ws.write() as s:
-        meeting = _meeting(s, reference)
+        meeting = find_meeting(s, reference)
         item = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
                                                AgendaItem.position == position)).first()
         if item is None:
@@ -738,19 +702,14 @@ def _bump_version(session: Session, model, row, expected_version: int | None, wh
     session.expire(row)
 
 
-def _next_position(session: Session, model, meeting_id: int) -> int:  # noqa: ANN001
-    last = session.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one()
-    return int(last or 0) + 1
-
-
 # ---------------------------------------------------------------- resolutions and votes
 
 def add_resolution(ws: Workspace, reference: str, text: str, agenda_position: int | None = None) -> ResolutionView:
     """决议 (draft until voted). `agenda_position` None: it covers every agenda item."""
     text = check_text(text, "决议内容", "text", required=True, limit=2000)
     with ws.write() as s:
-        meeting = _meeting(s, reference)
-        _editable(meeting)
+        meeting = find_meeting(s, reference)
+        check_editable(meeting)
         rule = meeting_rules(ws)[meeting.type]
         if not rule.votes:
             raise DomainError(f"{rule.label}按规则不作表决，不形成决议；问题可登记为诉求办理。", "text")
@@ -762,7 +721,7 @@ def add_resolution(ws: Workspace, reference: str, text: str, agenda_position: in
                 raise NotFound(f"会议 {meeting.reference} 没有第 {agenda_position} 项议题。", "agenda")
             item_id = item.id
         res = Resolution(meeting_id=meeting.id, agenda_item_id=item_id,
-                         position=_next_position(s, Resolution, meeting.id), text=text, status="draft")
+                         position=next_position(s, Resolution, meeting.id), text=text, status="draft")
         s.add(res)
         s.flush()
         res_id = res.id
@@ -788,7 +747,7 @@ def record_vote(ws: Workspace, actor_id: int, resolution_id: int, votes_for: int
         if res is None:
             raise NotFound("找不到这项决议。", "resolution")
         meeting = s.get(Meeting, res.meeting_id)
-        _editable(meeting)
+        check_editable(meeting)
         if res.status in CARRIED:
             raise DomainError(f"决议 {res.position} 已{RESOLUTION_LABELS[res.status]}，不能再次表决。", "resolution")
         if res.voided_at is not None:
@@ -892,13 +851,13 @@ def carry_out_resolution(ws: Workspace, actor_id: int, resolution_id: int, note:
             raise DomainError(f"决议 {res.position} 有议定事项，全部办结后自动落实。", "resolution")
         meeting = s.get(Meeting, res.meeting_id)
         _event(s, meeting, "carried_out", actor_id, now, note, resolution_id=res.id)
-        return _close_resolution(s, ws, actor_id, now, res, [], f"（{note}）")
+        return close_resolution(s, ws, actor_id, now, res, [], f"（{note}）")
 
 
 def preview_vote(ws: Workspace, reference: str, votes_for: int, against: int, abstain: int) -> str:
     """What the rule would say for these counts, for the live line under the vote form."""
     with ws.read() as s:
-        meeting = _meeting(s, reference)
+        meeting = find_meeting(s, reference)
         entitled, present = _tally(s, meeting.id)
         result = decide(meeting_rules(ws)[meeting.type], entitled, present, votes_for, against, abstain)
     return f"{result.outcome.label}：{result.reason}"
@@ -945,7 +904,7 @@ def _as_due(ws: Workspace, due: date | datetime) -> datetime:
 def add_action_item(ws: Workspace, actor_id: int, resolution_id: int, title: str, *, unit: str | None = None,
                     owner_clerk_id: int | None = None, due: date | datetime | None = None) -> ActionView:
     """议定事项: an entry in the concern pipeline (YD-…), routed to its owner, due when the meeting said."""
-    from grassroots_tui.services.concerns import ConcernDraft, _load, apply_change, log_concern, snapshot_of
+    from grassroots_tui.services.concerns import ConcernDraft, log_concern
 
     title = check_text(title, "议定事项", "title", required=True, limit=200)
     if due is None:
@@ -981,7 +940,7 @@ def add_action_item(ws: Workspace, actor_id: int, resolution_id: int, title: str
             summary=title, category=category, channel=Channel.MEETING, nature=Nature.SUGGESTION,
             detail=f"{meeting_ref}（{meeting_topic}）决议 {res.position}：{res.text}",
             kind=ConcernKind.ACTION_ITEM, received_at=now), session=s)
-        concern = _load(s, view.reference)
+        concern = load_concern(s, view.reference)
         concern.feedback_due = due_at
         concern.feedback_due_original = due_at
         concern.meeting_id = meeting_id
@@ -993,8 +952,7 @@ def add_action_item(ws: Workspace, actor_id: int, resolution_id: int, title: str
         s.refresh(concern)
         request = pipeline.Request(Action.DISPATCH if unit_code else Action.HANDLE, unit_code=unit_code,
                                    note=f"{meeting_ref} 决议 {res.position} 的议定事项")
-        change = pipeline.plan(snapshot_of(ws, concern), request, now, ws.settings.sla, ws.settings.calendar)
-        apply_change(s, concern, change, actor_id, now, None, meeting_id)
+        transition(s, ws, actor_id, concern, request, now, meeting_id=meeting_id)
         action_id = action.id
     return get_action_item(ws, action_id)
 
@@ -1023,8 +981,6 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
 
     Returns the references of concerns moved to 待回访 by this completion.
     """
-    from grassroots_tui.services.concerns import apply_change, snapshot_of
-
     note = check_text(note, "办理情况", "note", limit=2000) or "议定事项已完成"
     now = ws.now()
     with ws.write() as s:
@@ -1041,16 +997,14 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
             Status.IN_PROGRESS.value: pipeline.Request(Action.REPORT, note=note),
             Status.AWAITING_FOLLOWUP.value: pipeline.Request(Action.CONFIRM, note=note),
         }
+        moved: list[str] = []
         while concern.status != Status.CLOSED.value:
             request = steps.get(concern.status)
             if request is None:
                 raise DomainError(f"议定事项 {concern.reference} 当前为“{Status(concern.status).label}”，"
                                   "不能直接办结。", "action")
-            change = pipeline.plan(snapshot_of(ws, concern), request, now, ws.settings.sla, ws.settings.calendar)
-            apply_change(s, concern, change, actor_id, now, None, concern.meeting_id)
-            s.flush()
-            s.refresh(concern)
-        return _close_the_loop(s, ws, actor_id, now)
+            moved += transition(s, ws, actor_id, concern, request, now, meeting_id=concern.meeting_id).moved
+        return moved
 
 
 def close_the_loop(ws: Workspace, actor_id: int) -> list[str]:
@@ -1060,47 +1014,7 @@ def close_the_loop(ws: Workspace, actor_id: int) -> list[str]:
     (the ledger). Returns the references of the concerns moved.
     """
     with ws.write() as s:
-        return _close_the_loop(s, ws, actor_id, ws.now())
-
-
-def _close_the_loop(s: Session, ws: Workspace, actor_id: int, now: datetime) -> list[str]:
-    moved: list[str] = []
-    candidates = s.exec(select(Resolution).where(Resolution.status.in_(CARRIED), Resolution.done_at.is_(None))).all()
-    for res in candidates:
-        rows = s.exec(select(ActionItem, Concern).join(Concern, Concern.id == ActionItem.concern_id)
-                      .where(ActionItem.resolution_id == res.id)).all()
-        if not rows or any(c.status != Status.CLOSED.value for _a, c in rows):
-            continue
-        moved.extend(_close_resolution(s, ws, actor_id, now, res, [c.reference for _a, c in rows],
-                                       "（议定事项已全部办结）"))
-    return moved
-
-
-def _close_resolution(s: Session, ws: Workspace, actor_id: int, now: datetime, res: Resolution,
-                      actions: list[str], why: str) -> list[str]:
-    """The resolution is done: the concerns on its agenda move to 待回访, the resolution in their timeline."""
-    from grassroots_tui.services.concerns import apply_change, snapshot_of
-
-    moved: list[str] = []
-    res.done_at = now
-    s.add(res)
-    meeting = s.get(Meeting, res.meeting_id)
-    q = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.concern_id.is_not(None))
-    if res.agenda_item_id:
-        q = q.where(AgendaItem.id == res.agenda_item_id)
-    for item in s.exec(q.order_by(AgendaItem.position)).all():
-        concern = s.get(Concern, item.concern_id)
-        if Status(concern.status) not in pipeline.ALLOWED_FROM[Action.RESOLVE]:
-            continue  # parked, already followed up or closed: left as the clerk put it
-        request = pipeline.Request(Action.RESOLVE, meeting_ref=meeting.reference,
-                                   note=f"{meeting.reference} 决议 {res.position}：{res.text}{why}")
-        change = pipeline.plan(snapshot_of(ws, concern), request, max(now, ws.local(concern.received_at)),
-                               ws.settings.sla, ws.settings.calendar)
-        apply_change(s, concern, change, actor_id, now, None, meeting.id,
-                     extra={"resolution": res.text, "resolution_no": res.position, "action_items": actions})
-        s.flush()
-        moved.append(concern.reference)
-    return moved
+        return close_finished_resolutions(s, ws, actor_id, ws.now())
 
 
 def calendar_options(ws: Workspace, reminder_minutes: int | None = None) -> dict:

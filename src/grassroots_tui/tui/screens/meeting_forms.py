@@ -749,7 +749,7 @@ class ConcernPicker(ModalScreen["str | None"]):
 
     @work(thread=True, exclusive=True, group="concern-picker", exit_on_error=False)
     def _query(self, ws: Any, text: str) -> None:
-        from grassroots_tui.services.concerns import ConcernFilter, list_concerns
+        from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
 
         rows = list_concerns(ws, ConcernFilter(status=["received", "dispatched", "in_progress"], kind="concern",
                                                search=nfkc(text) or None, limit=self.LIMIT))
