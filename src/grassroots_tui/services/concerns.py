@@ -122,7 +122,7 @@ def next_number(session: Session, series: str) -> int:
     """Atomically take the next number of a series; numbers are never handed out twice."""
     row = session.execute(
         text("INSERT INTO counter(name, last) VALUES (:n, 1) "
-             "ON CONFLICT(name) DO UPDATE SET last = last + 1 RETURNING last"),
+             "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING last"),
         {"n": series},
     ).one()
     return int(row[0])

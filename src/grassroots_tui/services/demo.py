@@ -269,7 +269,8 @@ def _concerns(ws: Workspace, rng: random.Random, n: int, now: datetime, resident
     with ws.writer_engine.begin() as conn:
         for year, last in counters.items():
             conn.execute(text("INSERT INTO counter(name, last) VALUES (:n, :l) "
-                              "ON CONFLICT(name) DO UPDATE SET last = max(last, :l)"),
+                              "ON CONFLICT(name) DO UPDATE SET last = CASE WHEN counter.last > excluded.last "
+                              "THEN counter.last ELSE excluded.last END"),
                          {"n": f"{ws.settings.concern_prefix}-{year}", "l": last})
     say(f"诉求 {n} 件，流转记录 {event_total} 条")
     return {"events": event_total, "by_status": status_counts}
