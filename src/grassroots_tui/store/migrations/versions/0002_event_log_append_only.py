@@ -6,7 +6,7 @@ Create Date: 2026-11-30
 """
 from __future__ import annotations
 
-from alembic import op
+from grassroots_tui.store.ddl import append_only, drop_append_only
 
 revision = "0002"
 down_revision = "0001"
@@ -15,20 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
-        """
-        CREATE TRIGGER concern_event_no_update BEFORE UPDATE ON concern_event
-        BEGIN SELECT RAISE(ABORT, 'concern_event is append-only'); END
-        """
-    )
-    op.execute(
-        """
-        CREATE TRIGGER concern_event_no_delete BEFORE DELETE ON concern_event
-        BEGIN SELECT RAISE(ABORT, 'concern_event is append-only'); END
-        """
-    )
+    append_only("concern_event")
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS concern_event_no_update")
-    op.execute("DROP TRIGGER IF EXISTS concern_event_no_delete")
+    drop_append_only("concern_event")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import grassroots_tui.store.types
+from grassroots_tui.store.ddl import append_only, drop_append_only
 
 revision = "0007"
 down_revision = "0006"
@@ -56,19 +57,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("meeting_event") as batch:
         batch.create_index(batch.f("ix_meeting_event_meeting_id"), ["meeting_id"], unique=False)
-    op.execute("""
-        CREATE TRIGGER meeting_event_no_update BEFORE UPDATE ON meeting_event
-        BEGIN SELECT RAISE(ABORT, 'meeting_event is append-only'); END
-        """)
-    op.execute("""
-        CREATE TRIGGER meeting_event_no_delete BEFORE DELETE ON meeting_event
-        BEGIN SELECT RAISE(ABORT, 'meeting_event is append-only'); END
-        """)
+    append_only("meeting_event")
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS meeting_event_no_update")
-    op.execute("DROP TRIGGER IF EXISTS meeting_event_no_delete")
+    drop_append_only("meeting_event")
     with op.batch_alter_table("meeting_event") as batch:
         batch.drop_index(batch.f("ix_meeting_event_meeting_id"))
     op.drop_table("meeting_event")
