@@ -1,6 +1,6 @@
 """Another clerk's long transaction never turns a save into a traceback: one Chinese sentence, nothing half-saved.
 
-The busy timeout is shortened through GRASSROOTS_BUSY_TIMEOUT_MS so these tests do not wait 5 s.
+The busy timeout is shortened through GRASSROOTS_BUSY_TIMEOUT_MS so these tests do not wait 30 s.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def test_an_import_that_meets_a_lock_says_busy_and_writes_nothing(
     clerk_id = current_clerk(ws).id
     other = OtherClerk(db_path)
     try:
-        with pytest.raises(StorageUnavailable, match="数据库正忙"):
+        with pytest.raises(StorageUnavailable, match="数据库正被其他工作人员占用"):
             import_residents(ws, clerk_id, _register_csv(tmp_path / "r.csv", 50))
     finally:
         other.release()
