@@ -112,6 +112,7 @@ _TOML_WORDS = (
     ("Found invalid character", "有不允许的字符（例如全角符号）"),
     ("Invalid initial character for a key", "键名的写法不对"),
     ("Invalid statement", "这一行既不是“键 = 值”也不是表头"),
+    ("Expected newline or end of document", "值的后面多了内容（一行只能写一项）"),
 )
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 _KEY_LINE = re.compile(r'^\s*([A-Za-z0-9_\-."]+)\s*=')
