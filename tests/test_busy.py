@@ -48,14 +48,19 @@ def count(path: Path, table: str) -> int:
         con.close()
 
 
+def _cli_concern_add(db_path: Path, *, limit_ms: int) -> subprocess.CompletedProcess:
+    """`grassroots concern add` in its own process, with a busy limit of `limit_ms`."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), BUSY_TIMEOUT_ENV: str(limit_ms)}
+    return subprocess.run(
+        [sys.executable, "-m", "grassroots_tui", "concern", "add", "--summary", "楼道灯不亮", "--category", "0302",
+         "--db", str(db_path)], capture_output=True, text=True, env=env, timeout=120)
+
+
 def test_cli_save_under_another_clerks_lock_says_busy_in_one_line(db_path: Path) -> None:
     Workspace.open(db_path).close()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), BUSY_TIMEOUT_ENV: "200"}
     other = OtherClerk(db_path)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "grassroots_tui", "concern", "add", "--summary", "楼道灯不亮", "--category", "0302",
-             "--db", str(db_path)], capture_output=True, text=True, env=env, timeout=120)
+        result = _cli_concern_add(db_path, limit_ms=200)
     finally:
         other.release()
     assert result.returncode == 1
@@ -262,17 +267,14 @@ def test_a_settings_limit_out_of_range_is_refused_in_chinese(monkeypatch: pytest
 
     _settings_with(Path(os.environ["GRASSROOTS_CONFIG_DIR"]), "busy_timeout_seconds = 0")
     with pytest.raises(DomainError, match="busy_timeout_seconds 应为 1 到 600"):
-        Settings().busy_timeout_ms
+        _ = Settings().busy_timeout_ms
 
 
 def test_the_cli_shows_the_wait_on_stderr_then_one_sentence(db_path: Path) -> None:
     Workspace.open(db_path).close()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), BUSY_TIMEOUT_ENV: "1500"}
     other = HeldLock(db_path)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "grassroots_tui", "concern", "add", "--summary", "楼道灯不亮", "--category", "0302",
-             "--db", str(db_path)], capture_output=True, text=True, env=env, timeout=120)
+        result = _cli_concern_add(db_path, limit_ms=1500)
     finally:
         other.end()
     assert result.returncode == 1

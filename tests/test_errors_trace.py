@@ -149,7 +149,7 @@ def test_a_missing_table_in_an_override_says_what_is_missing() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "units.toml").write_text("# emptied by mistake\n", encoding="utf-8")
     with pytest.raises(DomainError, match=r"units\.toml 缺少 unit 一项"):
-        Settings().units
+        _ = Settings().units
 
 
 # ------------------------------------------------------------------ check on a read-only database

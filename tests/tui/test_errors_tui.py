@@ -6,6 +6,7 @@ import sqlite3
 import threading
 
 import pytest
+
 from conftest import wait_for
 
 PHONE = "13912345678"
