@@ -19,6 +19,7 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real user folders or a GRASSROOTS_DB of the machine."""
     monkeypatch.setenv("GRASSROOTS_DATA_DIR", str(tmp_path / "userdata"))
     monkeypatch.setenv("GRASSROOTS_CONFIG_DIR", str(tmp_path / "userconfig"))
+    monkeypatch.setenv("GRASSROOTS_LOG_DIR", str(tmp_path / "userlog"))
     monkeypatch.delenv("GRASSROOTS_DB", raising=False)
     monkeypatch.delenv("GRASSROOTS_TZ", raising=False)
     monkeypatch.setenv("GRASSROOTS_NOW", CLI_NOW.isoformat())

@@ -1,6 +1,6 @@
 """Another clerk's long transaction never turns a save into a traceback: one Chinese sentence, nothing half-saved.
 
-The busy timeout is shortened through GRASSROOTS_BUSY_TIMEOUT_MS so these tests do not wait 5 s.
+The busy timeout is shortened through GRASSROOTS_BUSY_TIMEOUT_MS so these tests do not wait 30 s.
 """
 
 from __future__ import annotations
@@ -48,14 +48,19 @@ def count(path: Path, table: str) -> int:
         con.close()
 
 
+def _cli_concern_add(db_path: Path, *, limit_ms: int) -> subprocess.CompletedProcess:
+    """`grassroots concern add` in its own process, with a busy limit of `limit_ms`."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), BUSY_TIMEOUT_ENV: str(limit_ms)}
+    return subprocess.run(
+        [sys.executable, "-m", "grassroots_tui", "concern", "add", "--summary", "楼道灯不亮", "--category", "0302",
+         "--db", str(db_path)], capture_output=True, text=True, env=env, timeout=120)
+
+
 def test_cli_save_under_another_clerks_lock_says_busy_in_one_line(db_path: Path) -> None:
     Workspace.open(db_path).close()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), BUSY_TIMEOUT_ENV: "200"}
     other = OtherClerk(db_path)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "grassroots_tui", "concern", "add", "--summary", "楼道灯不亮", "--category", "0302",
-             "--db", str(db_path)], capture_output=True, text=True, env=env, timeout=120)
+        result = _cli_concern_add(db_path, limit_ms=200)
     finally:
         other.release()
     assert result.returncode == 1
@@ -142,7 +147,7 @@ def test_an_import_that_meets_a_lock_says_busy_and_writes_nothing(
     clerk_id = current_clerk(ws).id
     other = OtherClerk(db_path)
     try:
-        with pytest.raises(StorageUnavailable, match="数据库正忙"):
+        with pytest.raises(StorageUnavailable, match="数据库正被其他工作人员占用"):
             import_residents(ws, clerk_id, _register_csv(tmp_path / "r.csv", 50))
     finally:
         other.release()
@@ -169,3 +174,111 @@ def test_a_resident_registered_meanwhile_is_reported_not_duplicated(
     assert count(db_path, "resident") == 1
     other.close()
     ws.close()
+
+
+# ------------------------------------------------------------------ the wait is seen, then refused
+
+class HeldLock:
+    """Another clerk's save on its own thread: holds the write lock until `release` is set."""
+
+    def __init__(self, path: Path) -> None:
+        import threading
+
+        self.path = path
+        self.taken = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+        self.thread.start()
+        assert self.taken.wait(60)
+
+    def _hold(self) -> None:
+        con = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            self.taken.set()
+            self.release.wait(120)
+            con.execute("ROLLBACK")
+        finally:
+            con.close()
+
+    def end(self) -> None:
+        self.release.set()
+        self.thread.join(60)
+
+
+def _settings_with(tmp_config: Path, line: str) -> None:
+    """The committee's settings.toml: the default with `busy_timeout_seconds` set by `line`."""
+    from grassroots_tui.config import packaged_data_dir
+
+    tmp_config.mkdir(parents=True, exist_ok=True)
+    text = (packaged_data_dir() / "settings.toml").read_text(encoding="utf-8")
+    assert "# busy_timeout_seconds = 30" in text
+    (tmp_config / "settings.toml").write_text(text.replace("# busy_timeout_seconds = 30", line), encoding="utf-8")
+
+
+def test_the_limit_comes_from_settings_toml_and_the_wait_is_announced_then_refused(
+        db_path: Path, clock, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from grassroots_tui.services.errors import announce_waits
+
+    monkeypatch.delenv(BUSY_TIMEOUT_ENV, raising=False)
+    _settings_with(Path(os.environ["GRASSROOTS_CONFIG_DIR"]), "busy_timeout_seconds = 2")
+    ws = Workspace.open(db_path, clock=clock)
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2000
+    shown: list[str] = []
+    other = HeldLock(db_path)
+    try:
+        with announce_waits(shown.append), pytest.raises(StorageUnavailable) as caught:
+            ws.set_setting("committee_note", "半截")
+    finally:
+        other.end()
+    assert shown == ["数据库正被其他工作人员占用，正在等待（最多 2 秒）。"]  # once, after about a second
+    assert caught.value.message == "数据库正被其他工作人员占用，请稍后再试。"
+    assert ws.get_setting("committee_note") == ""
+    ws.close()
+
+
+def test_a_save_that_waits_goes_through_once_the_other_clerk_is_done(
+        db_path: Path, clock, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from grassroots_tui.services.errors import announce_waits
+
+    monkeypatch.delenv(BUSY_TIMEOUT_ENV, raising=False)  # the default limit, 30 s
+    ws = Workspace.open(db_path, clock=clock)
+    other = HeldLock(db_path)
+    shown: list[str] = []
+
+    def seen(sentence: str) -> None:
+        shown.append(sentence)
+        other.release.set()  # the other clerk finishes while this save waits
+
+    try:
+        with announce_waits(seen):
+            ws.set_setting("committee_note", "等到了")
+    finally:
+        other.end()
+    assert shown == ["数据库正被其他工作人员占用，正在等待（最多 30 秒）。"]
+    assert ws.get_setting("committee_note") == "等到了"
+    ws.close()
+
+
+def test_a_settings_limit_out_of_range_is_refused_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grassroots_tui.config import Settings
+    from grassroots_tui.domain.errors import DomainError
+
+    _settings_with(Path(os.environ["GRASSROOTS_CONFIG_DIR"]), "busy_timeout_seconds = 0")
+    with pytest.raises(DomainError, match="busy_timeout_seconds 应为 1 到 600"):
+        _ = Settings().busy_timeout_ms
+
+
+def test_the_cli_shows_the_wait_on_stderr_then_one_sentence(db_path: Path) -> None:
+    Workspace.open(db_path).close()
+    other = HeldLock(db_path)
+    try:
+        result = _cli_concern_add(db_path, limit_ms=1500)
+    finally:
+        other.end()
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["数据库正被其他工作人员占用，正在等待（最多 1.5 秒）。",
+                                          "错误：数据库正被其他工作人员占用，请稍后再试。"]
+    assert "Traceback" not in result.stderr and "INSERT" not in result.stderr and "locked" not in result.stderr
+    assert count(db_path, "concern") == 0

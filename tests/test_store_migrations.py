@@ -30,7 +30,7 @@ def test_engine_sets_foreign_keys_and_busy_timeout(db_path: Path) -> None:
     engine = make_engine(db_path)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
     engine.dispose()
 
 

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import click
 import typer
 
 app = typer.Typer(
@@ -149,24 +150,22 @@ def _print_json(value: Any) -> None:
 
 
 def _run(fn):  # noqa: ANN001, ANN202
-    """Turn domain errors, and a busy, full or failing database, into one Chinese line and exit 1."""
-    from grassroots_tui.domain.errors import DomainError
+    """Every command's errors as one Chinese line on stderr and exit 1 (services.errors, the TUI's mapping).
+
+    A save that waits for another clerk's write lock says so on stderr after about a second; an
+    unexpected error is written with its traceback to the log, and the line says where.
+    """
+    from grassroots_tui.services.errors import announce_waits, explain
 
     try:
-        return fn()
-    except DomainError as exc:
-        _fail(exc.message)
+        with announce_waits(lambda sentence: say(sentence, err=True)):
+            return fn()
     except BrokenPipeError:
         raise  # the reader went away (`| head`): main() ends quietly, no message
-    except (ValueError, OSError) as exc:
-        _fail(str(exc))
-    except Exception as exc:
-        from grassroots_tui.services.errors import describe
-
-        message = describe(exc)  # the mapping the TUI uses too
-        if message is None:
-            raise
-        _fail(message)
+    except (typer.Exit, typer.Abort, click.ClickException):
+        raise  # the command's own exit code, or Click's usage message
+    except Exception as exc:  # noqa: BLE001 - the clerk reads a sentence, the trace goes to the log
+        _fail(explain(exc, "执行命令"))
 
 
 def _fmt(dt: datetime | None) -> str:
@@ -236,13 +235,15 @@ def init(db: DbOpt = None) -> None:
 
 @app.command()
 def paths(db: DbOpt = None) -> None:
-    """显示数据库、配置和数据文件所在的位置。"""
+    """显示数据库、配置、数据文件和错误日志所在的位置。"""
     from grassroots_tui.config import packaged_data_dir, resolve_db_path, user_config_dir, user_data_dir
+    from grassroots_tui.services.errors import log_path
 
     say(f"数据库：{resolve_db_path(db or STATE.db)}")
     say(f"用户数据目录：{user_data_dir()}")
     say(f"配置目录（放同名文件即可覆盖默认规则）：{user_config_dir()}")
     say(f"默认规则文件：{packaged_data_dir()}")
+    say(f"错误日志（意外错误的详细情况）：{log_path()}")
 
 
 @app.command()

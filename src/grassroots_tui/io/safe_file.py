@@ -9,7 +9,6 @@ the temporary file is removed on any failure we live through.
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from grassroots_tui.domain.errors import DomainError
+from grassroots_tui.domain.errors import os_error_message as _os_error_message
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLite's companions of a database file: writing over one corrupts the database.
@@ -91,12 +91,8 @@ def check_target(path: Path | str, *, force: bool = False, protected: Iterable[P
 
 
 def os_error_message(exc: OSError, target: Path) -> str:
-    """One Chinese sentence for a failed write (full disk, no permission, …)."""
-    if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
-        return f"磁盘空间不足，未能写入 {target}；原有文件保持不变。"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"没有权限写入 {target}（文件可能正被其他程序打开）。"
-    return f"未能写入 {target}：{exc.strerror or '系统错误'}。"
+    """One Chinese sentence for a failed write (full disk, no permission, …): domain.errors' mapping."""
+    return _os_error_message(exc, target)
 
 
 def fsync_file(path: Path) -> None:

@@ -191,6 +191,11 @@ class CheckReport:
     events: int = 0
     residents: int = 0
     missing_tables: list[str] = field(default_factory=list)
+    # "file" or "folder" when the database cannot be written there (read-only file, folder or
+    # disk): checked all the same, read-only is not damage.
+    read_only: str | None = None
+    # Read-only with a -wal file beside it that SQLite could not open: its last commits were not checked.
+    wal_unread: bool = False
 
     @property
     def ok(self) -> bool:
@@ -198,6 +203,11 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         out = [f"数据库：{self.path}"]
+        if self.read_only:
+            where = "数据库文件" if self.read_only == "file" else "数据库所在的文件夹（或磁盘）"
+            out.append(f"只读：{where}不能写入，本程序只能查看、不能保存；这不是文件损坏，请检查文件和文件夹的权限。")
+        if self.wal_unread:
+            out.append("注意：旁边的 -wal 文件（最近的保存）因只读未能读取，检查的是并入它之前的内容。")
         if self.missing_tables:
             out.append(f"不是本程序的数据库：缺少数据表 {'、'.join(self.missing_tables)}")
             return out
@@ -225,11 +235,19 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config(None)).walk_revisions()}
 
 
-def _inspect(con: sqlite3.Connection, path: Path, full: bool = True) -> CheckReport:
+def _inspect(con: sqlite3.Connection, path: Path, full: bool = True, raise_unreadable: bool = False) -> CheckReport:
+    """The checks on an open connection; `raise_unreadable`: a read-only refusal is raised, not called damage."""
+    from grassroots_tui.store.engine import storage_failure
+
     rep = CheckReport(Path(path))
     con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
     try:
         rep.integrity = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+    except sqlite3.OperationalError as exc:
+        if raise_unreadable and storage_failure(exc) in ("readonly", "unopenable"):
+            raise
+        rep.integrity = [f"文件已损坏（{type(exc).__name__}）"]
+        return rep
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damage can reach the error text itself
         rep.integrity = [f"文件已损坏（{type(exc).__name__}）"]
         return rep
@@ -246,14 +264,54 @@ def _inspect(con: sqlite3.Connection, path: Path, full: bool = True) -> CheckRep
     return rep
 
 
+def _read_only(db_path: Path) -> str | None:
+    """"file" or "folder" when the system refuses writing there (as root, only what the system still refuses)."""
+    if not os.access(db_path, os.W_OK):
+        return "file"
+    if not os.access(db_path.parent, os.W_OK):
+        return "folder"
+    return None
+
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """Open for reading where SQLite may create nothing (no -shm): `immutable=1`, no locks taken."""
+    from urllib.parse import quote
+
+    return sqlite3.connect(f"file:{quote(db_path.resolve().as_posix())}?mode=ro&immutable=1", uri=True)
+
+
 def check_database(db_path: Path | str) -> CheckReport:
-    """`grassroots check`: integrity check, foreign key check, revision and counts."""
+    """`grassroots check`: integrity check, foreign key check, revision and counts.
+
+    A database the program may not write (read-only file, folder or disk) is checked read-only
+    and reported as such: SQLite's "attempt to write a readonly database" on opening a WAL file
+    is about permissions, not damage.
+    """
+    from grassroots_tui.store.engine import storage_failure
+
     db_path = Path(db_path)
     if not db_path.is_file():
         raise DomainError(f"找不到数据库 {db_path}。", "db")
-    con = _connect(db_path)
+    read_only = _read_only(db_path)
     try:
-        return _inspect(con, db_path)
+        con = _connect(db_path)
+    except sqlite3.Error as exc:
+        if storage_failure(exc) not in ("readonly", "unopenable"):
+            raise
+        con, read_only = _connect_read_only(db_path), read_only or "folder"
+    try:
+        try:
+            rep = _inspect(con, db_path, raise_unreadable=True)
+        except sqlite3.OperationalError as exc:
+            if storage_failure(exc) not in ("readonly", "unopenable"):
+                raise
+            con.close()
+            con, read_only = _connect_read_only(db_path), read_only or "folder"
+            rep = _inspect(con, db_path)
+            wal = db_path.with_name(db_path.name + "-wal")
+            rep.wal_unread = wal.is_file() and wal.stat().st_size > 0
+        rep.read_only = read_only
+        return rep
     finally:
         con.close()
 

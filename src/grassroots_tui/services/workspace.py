@@ -45,10 +45,11 @@ class Workspace:
             raise DomainError(_foreign_message(path, exc), "db") from None
         except migrate.UnknownRevision as exc:
             raise DomainError(_newer_message(path, exc), "db") from None
-        engine = make_engine(path)
+        settings = settings or Settings()
+        engine = make_engine(path, settings.busy_timeout_ms)
         try:
             backup = migrate.upgrade(engine, path)
-            ws = cls(path, engine, settings or Settings(), clock)
+            ws = cls(path, engine, settings, clock)
             ws.backup_path = backup
             seed_reference_data(ws)
         except migrate.UnknownRevision as exc:

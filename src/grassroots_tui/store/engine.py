@@ -10,41 +10,108 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-BUSY_TIMEOUT_MS = 5000
-# How long a save waits for another clerk's transaction before it gives up (milliseconds).
+BUSY_TIMEOUT_MS = 30_000
+# How long a save waits for another clerk's transaction before it gives up (milliseconds):
+# this variable, else `[database] busy_timeout_seconds` in settings.toml, else 30 s.
 BUSY_TIMEOUT_ENV = "GRASSROOTS_BUSY_TIMEOUT_MS"
+MAX_BUSY_TIMEOUT_MS = 600_000
+# A save that has waited this long for the write lock is announced to the wait listeners.
+WAIT_NOTICE_MS = 1000
 NEW_FILE_MODE = 0o600
 
+# Called as listener(event, waited_seconds, limit_seconds) with event "waiting" (the write lock
+# is held by someone else and this save has waited WAIT_NOTICE_MS) or "done" (the wait ended,
+# with the lock or without). Called on the thread that waits; the CLI prints a line, the TUI
+# posts a notification.
+WaitListener = Callable[[str, float, float], None]
+_wait_listeners: list[WaitListener] = []
 
-def busy_timeout_ms() -> int:
+
+def add_wait_listener(listener: WaitListener) -> None:
+    _wait_listeners.append(listener)
+
+
+def remove_wait_listener(listener: WaitListener) -> None:
+    with suppress(ValueError):
+        _wait_listeners.remove(listener)
+
+
+def _announce(event_name: str, waited: float, limit: float) -> None:
+    for listener in list(_wait_listeners):
+        with suppress(Exception):  # a listener's trouble must not turn a save into a failure
+            listener(event_name, waited, limit)
+
+
+def busy_timeout_ms(configured: int | None = None) -> int:
+    """The busy limit in force: GRASSROOTS_BUSY_TIMEOUT_MS, else `configured` (settings.toml), else 30 s."""
     raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if raw.isdigit() and int(raw) <= 600_000:
+    if raw.isdigit() and int(raw) <= MAX_BUSY_TIMEOUT_MS:
         return int(raw)
+    if configured is not None:
+        return configured
     return BUSY_TIMEOUT_MS
 
 
-def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
-    # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
+def _on_connect(limit_ms: int, dbapi_connection) -> None:  # noqa: ANN001
+    # Let SQLAlchemy, not the driver, decide when transactions begin (see _begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    cursor.execute(f"PRAGMA busy_timeout={int(limit_ms)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
-def _on_begin(conn) -> None:  # noqa: ANN001
+def _begin(limit_ms: int, conn) -> None:  # noqa: ANN001
     # Writers take the write lock up front (BEGIN IMMEDIATE) so two clerks saving at
     # once wait on the busy timeout instead of failing on a lock upgrade.
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if mode != "IMMEDIATE":
+        conn.exec_driver_sql(f"BEGIN {mode}")
+        return
+    _begin_immediate(conn.connection.dbapi_connection, limit_ms)
+
+
+def _begin_immediate(raw: sqlite3.Connection, limit_ms: int) -> None:
+    """BEGIN IMMEDIATE, waiting up to `limit_ms` for another clerk's write lock, the wait announced.
+
+    SQLite sleeps inside its busy handler; it is given the wait in slices of WAIT_NOTICE_MS so
+    that after the first slice the listeners hear that this save is waiting. No polling of
+    ours: each try blocks in SQLite until the lock is free or the slice is over.
+    """
+    start = time.monotonic()
+    announced = False
+    try:
+        while True:
+            waited_ms = (time.monotonic() - start) * 1000
+            slice_ms = max(0, min(WAIT_NOTICE_MS, limit_ms - waited_ms))
+            raw.execute(f"PRAGMA busy_timeout={int(slice_ms)}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                waited_ms = (time.monotonic() - start) * 1000
+                if storage_failure(exc) != "busy" or waited_ms >= limit_ms or slice_ms == 0:
+                    raise OperationalError("BEGIN IMMEDIATE", (), exc) from exc
+                if not announced:
+                    announced = True
+                    _announce("waiting", waited_ms / 1000, limit_ms / 1000)
+    finally:
+        with suppress(sqlite3.Error):
+            raw.execute(f"PRAGMA busy_timeout={int(limit_ms)}")
+        if announced:
+            _announce("done", (time.monotonic() - start) * 1000 / 1000, limit_ms / 1000)
 
 
 def create_private(path: Path) -> None:
@@ -56,13 +123,15 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
-def make_engine(path: Path | str) -> Engine:
+def make_engine(path: Path | str, busy_limit_ms: int | None = None) -> Engine:
+    """The engine for the database at `path`; `busy_limit_ms` from settings.toml (see busy_timeout_ms)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     create_private(path)  # SQLite would create it 0644; an empty file is an empty database
+    limit_ms = busy_timeout_ms(busy_limit_ms)
     engine = create_engine(f"sqlite:///{path.as_posix()}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "connect", lambda dbapi_connection, _record: _on_connect(limit_ms, dbapi_connection))
+    event.listen(engine, "begin", lambda conn: _begin(limit_ms, conn))
     return engine
 
 
@@ -81,6 +150,7 @@ _FAILURES = (
     ("database table is locked", "busy"),
     ("database or disk is full", "full"),
     ("disk i/o error", "io"),
+    ("integer overflow", "overflow"),
     ("attempt to write a readonly database", "readonly"),
     ("unable to open database file", "unopenable"),
     ("database disk image is malformed", "corrupt"),

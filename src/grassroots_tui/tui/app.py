@@ -8,6 +8,7 @@ and post their results back to the UI thread.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -109,6 +110,7 @@ class GrassrootsApp(App[None]):
         self.clock = clock
         self.ws: Workspace | None = None
         self.clerk: ClerkView | None = None
+        self._waits = ExitStack()  # the busy-database announcement, while the app runs
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -160,6 +162,9 @@ class GrassrootsApp(App[None]):
         self.call_from_thread(self._workspace_opened, ws, clerk, warning)
 
     def _workspace_opened(self, ws: Workspace, clerk: ClerkView, warning: str) -> None:
+        from grassroots_tui.services.errors import announce_waits
+
+        self._waits.enter_context(announce_waits(self._show_wait))
         self.ws = ws
         self.committee_name = ws.settings.committee_name
         self._set_clerk(clerk)
@@ -171,6 +176,16 @@ class GrassrootsApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.reload()
+
+    def _show_wait(self, sentence: str) -> None:
+        """A save (in a worker) waits for another clerk's write lock: say so while it waits."""
+        def show() -> None:
+            self.notify(sentence, title="请稍候", severity="warning", timeout=10, markup=False)
+
+        try:
+            self.call_from_thread(show)
+        except RuntimeError:  # on the UI thread itself, or the app is closing
+            show()
 
     def _workspace_failed(self, message: str) -> None:
         self.workspace_error = message
@@ -197,7 +212,24 @@ class GrassrootsApp(App[None]):
         self.log.error(f"worker {event.worker.name} failed", event.worker.error)
         self.notify(explain(event.worker.error, "后台操作"), severity="error", markup=False)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing handled ends the app (Textual's rule): the clerk reads one sentence
+        saying where the log is, the traceback goes to the log (services.errors), not to the terminal."""
+        try:
+            from grassroots_tui.services.errors import explain
+
+            sentence = explain(error, "程序运行")
+        except Exception:  # noqa: BLE001 - the services cannot even load: Textual's own report
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        if self._exception is None:  # what Textual does, so Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        self.panic(Text(printable(sentence)))
+
     def on_unmount(self) -> None:
+        self._waits.close()
         if self.ws is not None:
             # The daily safety copy (one file a day, rotated); it never raises.
             from grassroots_tui.services.backup import auto_backup
