@@ -45,10 +45,12 @@ class Workspace:
             raise DomainError(_foreign_message(path, exc), "db") from None
         except migrate.UnknownRevision as exc:
             raise DomainError(_newer_message(path, exc), "db") from None
+        settings = settings or Settings()
         engine = make_engine(path)
         try:
-            backup = migrate.upgrade(engine, path)
-            ws = cls(path, engine, settings or Settings(), clock)
+            now = (clock() if clock is not None else datetime.now(settings.tz)).astimezone(settings.tz)
+            backup = migrate.upgrade(engine, path, now=now)  # the backup is named in the committee's time
+            ws = cls(path, engine, settings, clock)
             ws.backup_path = backup
             seed_reference_data(ws)
         except migrate.UnknownRevision as exc:
