@@ -12,8 +12,9 @@ Accepted (full-width digits and punctuation are fine, NFKC first):
 - `周三 14:30`, `星期三 14:30` (the coming one, today included), `下周三 14:30`
 - times as `14:30`, `1430`, `14点`, `14点30`, `14点半`, `下午2点`, `下午2:30`
 - Chinese numerals in times and dates: `三点半`, `十点二十`, `十点零五`, `八点一刻`, `三点三刻`,
-  `十二点`, `两点钟`, `十二月三日` (a small converter, `chinese_number`: numbers up to 99 are all
-  a time or a day needs; a library such as cn2an reads `三点五` as 3.5)
+  `十二点`, `两点钟`, `十二月三日` (a small converter, `chinese_number`, rather than a library:
+  numbers up to 99 are all a time or a day needs, and only numerals before 点/时/月 or after
+  点/月 are read, so `周三` stays Wednesday)
 - the full-width space (U+3000) anywhere is a space
 
 A word before a time reads it on the 12-hour clock and must agree with it:
@@ -296,4 +297,5 @@ def parse_period_days(start: str | None, end: str | None, today: date) -> tuple[
     return first, last
 
 
-__all__ = ["Direction", "chinese_number", "parse_period_days", "parse_datetime", "parse_date", "describe", "weekday_label", "HINT", "WEEKDAY_NAMES"]
+__all__ = ["Direction", "chinese_number", "parse_period_days", "parse_datetime", "parse_date", "describe",
+           "weekday_label", "HINT", "WEEKDAY_NAMES"]
