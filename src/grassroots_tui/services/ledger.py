@@ -282,12 +282,6 @@ class Ledger:
             self._queued = _queued_matches(self.ws, self.query.text)
         return _text_clause(self._match, walk and (self._hits or 0) > WALK_ABOVE, *self._queued)
 
-    @property
-    def _where(self) -> list[ColumnElement]:
-        if self._match is None:
-            return self._plain
-        return self._plain + [self._text(False)]
-
     def _seg_where(self, seg: Segment, walk: bool = False) -> list[ColumnElement]:
         where = list(self._plain)
         if self._match is not None:

@@ -37,6 +37,8 @@ def _body(row: Sequence) -> str:
 
 def index_queued(conn: Connection, batch: int = 5000) -> int:
     """Rewrite the search text of the queued concerns (in the caller's transaction); how many."""
+    if conn.dialect.name != "sqlite":
+        return 0  # the FTS5 index and its queue exist in SQLite databases only
     if not conn.exec_driver_sql("SELECT EXISTS(SELECT 1 FROM concern_search_dirty)").scalar():
         return 0
     if int(conn.exec_driver_sql("SELECT count(*) FROM concern_search_dirty").scalar() or 0) > REBUILD_ABOVE:
