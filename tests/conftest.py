@@ -62,3 +62,30 @@ def clerk_id(ws) -> int:  # noqa: ANN001
     from grassroots_tui.services.clerks import current_clerk
 
     return current_clerk(ws).id
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+@pytest.fixture(scope="session")
+def pg_server():  # noqa: ANN201
+    """One throw-away cluster for the run (tests/pg_server.py); skipped, saying why, without one."""
+    import shutil
+    import tempfile
+
+    from pg_server import Unavailable, start_server
+
+    base = Path(tempfile.mkdtemp(prefix="grassroots-pg-"))
+    try:
+        server = start_server(base)
+    except Unavailable as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # noqa: ANN001
+    """The URL of a new, empty PostgreSQL database."""
+    return pg_server.new_database()

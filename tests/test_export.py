@@ -256,11 +256,19 @@ def _action_item(ws, clerk_id: int, clock) -> str:  # noqa: ANN001
 
 def test_action_items_carry_no_follow_up_and_are_outside_assessment(ws, refs, clerk_id, clock, tmp_path) -> None:  # noqa: ANN001
     from openpyxl import load_workbook
+    from sqlalchemy import update
 
     from grassroots_tui.services.concerns import get_concern
+    from grassroots_tui.store.models import Concern
 
     yd = _action_item(ws, clerk_id, clock)
-    assert yd.startswith("YD-") and get_concern(ws, yd).followup_outcome == "solved"  # what the pipeline stores
+    assert yd.startswith("YD-") and get_concern(ws, yd).followup_outcome is None  # confirmed done, never followed up
+    # Databases from before 确认完成 stored a made-up follow-up on action items: exports still leave it out.
+    with ws.write() as s:
+        s.execute(update(Concern).where(Concern.reference == yd).values(
+            followup_outcome="solved", followup_satisfaction="satisfied", followup_note="确认完成：杂物已清运",
+            followup_at=at(2026, 12, 10, 10)))
+    assert get_concern(ws, yd).followup_outcome == "solved"
     out_csv, out_json, out_xlsx = tmp_path / "a.csv", tmp_path / "a.json", tmp_path / "a.xlsx"
     for fmt, out in (("csv", out_csv), ("json", out_json), ("xlsx", out_xlsx)):
         export_concerns(ws, fmt, out, actor_id=clerk_id)

@@ -166,9 +166,14 @@ def test_action_closed_from_the_ledger_is_picked_up(ws, clerk_id, now, clock) ->
     res = ms.add_resolution(ws, meeting.reference, "限期清理")
     ms.record_vote(ws, clerk_id, res.id, 1)
     a = ms.add_action_item(ws, clerk_id, res.id, "清理", due=date(2026, 12, 10))
-    for req in (Request(Action.REPORT, note="已清理"),
-                Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED)):
-        cs.act(ws, clerk_id, a.concern_reference, req)
+    cs.act(ws, clerk_id, a.concern_reference, Request(Action.REPORT, note="已清理"))
+    # An action item is not followed up with a resident: it is confirmed done, and keeps no follow-up.
+    assert "followup" not in cs.get_concern(ws, a.concern_reference).allowed_actions
+    with pytest.raises(DomainError, match="确认完成"):
+        cs.act(ws, clerk_id, a.concern_reference,
+               Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED))
+    done = cs.act(ws, clerk_id, a.concern_reference, Request(Action.CONFIRM, note="现场已清理干净"))
+    assert done.status == "closed" and (done.followup_outcome, done.followup_satisfaction) == (None, None)
     # Closing the last action item from the ledger moves the agenda concern in the same transaction.
     moved = cs.get_concern(ws, refs[0])
     assert moved.status == "awaiting_followup"

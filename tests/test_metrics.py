@@ -223,7 +223,7 @@ def test_not_yet_due_concerns_are_out_of_both_sides_on_2_december(ws, dec) -> No
     assert got["extension_rate"] == (1, 3, 3)
     # The rates that count known results only: T followed up solved/satisfied, on time.
     assert got["resolution_rate"] == (1, 1, None) and got["satisfaction_rate"] == (1, 1, None)
-    assert got["on_time_rate"] == (1, 1, None) and got["followup_rate"] == (1, 1, None)
+    assert got["on_time_rate"] == (1, 1, None) and got["followup_rate"] == (1, 1, 0)
     assert got["return_rate"] == (0, 2, None)  # dispatched R, U
     # 综合得分 = 0.30 x 0.75 + 0.35 x 1 + 0.35 x 1 = 0.925
     assert f["composite"].value == pytest.approx(0.925)
@@ -332,3 +332,30 @@ def test_report_command_shows_the_not_yet_due_count(ws, dec, db_path) -> None:  
     assert data["as_of"] == "2026-12-02T09:00:00+08:00"
     assert data["response_rate"] == {"numerator": 3, "denominator": 4, "value": 0.75, "pending": 2}
     assert data["closure_rate"] == {"numerator": 1, "denominator": 2, "value": 0.5, "pending": 4}
+
+
+def test_a_call_back_within_its_limit_is_not_yet_due_for_the_follow_up_rate(ws, clerk_id, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.domain.codes import Action, Outcome, Satisfaction
+    from grassroots_tui.domain.pipeline import Request
+    from grassroots_tui.services.concerns import ConcernDraft, act, log_concern
+
+    clock.set(2026, 12, 1, 9)
+    refs = [log_concern(ws, clerk_id, ConcernDraft(summary=f"漏水{i}", category="0801")).reference for i in range(3)]
+    for ref in refs:
+        act(ws, clerk_id, ref, Request(Action.HANDLE))
+    clock.set(2026, 12, 2, 9)  # Wed: reported back; call-back due by the end of Fri 12-04 (Thu, Fri)
+    for ref in refs:
+        act(ws, clerk_id, ref, Request(Action.REPORT, note="已修好"))
+    assert get_concern(ws, refs[0]).due_at == at(2026, 12, 4, 23, 59, 59)
+    act(ws, clerk_id, refs[0], Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED))
+    fig = period_figures(ws, DEC).items["followup_rate"]
+    # Followed up: 1. The other two wait within their limit: 未到期 2, out of both sides.  1 / 1
+    assert (fig.numerator, fig.denominator, fig.pending) == (1, 1, 2)
+    clock.set(2026, 12, 5, 9)  # Saturday: the limit has passed for both.                 1 / 3
+    fig = period_figures(ws, DEC).items["followup_rate"]
+    assert (fig.numerator, fig.denominator, fig.pending) == (1, 3, 0)
+    _drill_down_matches(ws, DEC)
+    for day in (2, 4, 5):
+        clock.set(2026, 12, day, 9)
+        o = MetricOptions()
+        assert period_figures(ws, DEC, o).as_json() == figures(tally(concern_facts(ws, DEC), o, ws.now()), o).as_json()

@@ -69,7 +69,7 @@ def test_late_call_backs_and_parked_reviews_show_on_the_dashboard(ws, clerk_id, 
     clock.set(2026, 11, 10, 9)  # the parked concern's review day; the second call-back is late too
     d = load_dashboard(ws)
     assert d.review_due == 1 and d.followup_overdue == 2
-    assert {r.reference: r.status_label for r in d.due_soon} == {parked.reference: "挂账待复核"}
+    assert {r.reference: r.status_label for r in d.due_soon} == {parked.reference: "待复核"}
     # Called back: it leaves the lists.
     act(ws, clerk_id, late.reference, Request(Action.FOLLOWUP, outcome=Outcome.SOLVED,
                                               satisfaction=Satisfaction.SATISFIED))

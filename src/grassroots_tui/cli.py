@@ -233,9 +233,7 @@ def init(db: DbOpt = None) -> None:
 
     def go() -> None:
         ws = _workspace(db)
-        from grassroots_tui.store.migrate import current_revision
-
-        say(f"数据库已就绪：{ws.path}（版本 {current_revision(ws.engine)}）")
+        say(f"数据库已就绪：{ws.path}（版本 {ws.revision()}）")
         if ws.backup_path:
             say(f"升级前的备份：{ws.backup_path}")
         ws.close()
@@ -453,7 +451,7 @@ def concern_add(
 def concern_act(
     reference: Annotated[str, typer.Argument(help="诉求编号，如 SQ-2026-000123")],
     action: Annotated[str, typer.Argument(help="操作：dispatch/handle/answer/reject/merge/sign/return/extend/park/"
-                                               "review/resume/report/followup/reopen/agenda/supervise（中文亦可）")],
+                                               "review/resume/report/followup/confirm/reopen/agenda/supervise（中文亦可）")],
     unit: Annotated[Optional[str], typer.Option("--unit", help="承办单位编码（派单）")] = None,
     note: Annotated[str, typer.Option("--note", help="说明、理由或答复内容")] = "",
     until: Annotated[Optional[str], typer.Option("--until", help="延期：新期限；挂账/挂账复核：下次复核日期")] = None,

@@ -345,24 +345,12 @@ def invite(
     """添加参会人员（应到）。"""
 
     def go() -> None:
-        from sqlmodel import select
-
-        from grassroots_tui.domain.errors import NotFound
-        from grassroots_tui.domain.privacy import mask_phone
-        from grassroots_tui.domain.validation import normalise_phone
         from grassroots_tui.services.meetings import add_participant
-        from grassroots_tui.store.models import Resident
+        from grassroots_tui.services.residents import resident_id_by_phone
 
         ws = _workspace(db)
         try:
-            resident_id = None
-            if resident_phone:
-                phone = normalise_phone(resident_phone, "resident_phone")
-                with ws.read() as s:
-                    r = s.exec(select(Resident).where(Resident.phone == phone)).first()
-                if r is None:
-                    raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
-                resident_id = r.id
+            resident_id = resident_id_by_phone(ws, resident_phone) if resident_phone else None
             p = add_participant(ws, reference, name, role=role, organisation=org, resident_id=resident_id)
         finally:
             ws.close()
@@ -566,22 +554,13 @@ def done(
     """议定事项办结；决议的事项全部办结后，上会的诉求转入待回访。"""
 
     def go() -> None:
-        from sqlmodel import select
-
-        from grassroots_tui.domain.errors import NotFound
         from grassroots_tui.domain.reference import normalise_reference
-        from grassroots_tui.services.meetings import complete_action_item
-        from grassroots_tui.store.models import ActionItem, Concern
+        from grassroots_tui.services.meetings import action_item_id, complete_action_item
 
         ws = _workspace(db)
         try:
             ref = normalise_reference(action_reference)
-            with ws.read() as s:
-                row = s.exec(select(ActionItem.id).join(Concern, Concern.id == ActionItem.concern_id)
-                             .where(Concern.reference == ref)).first()
-            if row is None:
-                raise NotFound(f"找不到议定事项 {ref}。", "action")
-            moved = complete_action_item(ws, _clerk(ws, clerk).id, row, note)
+            moved = complete_action_item(ws, _clerk(ws, clerk).id, action_item_id(ws, ref), note)
         finally:
             ws.close()
         if as_json:

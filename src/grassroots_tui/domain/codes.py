@@ -59,6 +59,7 @@ class Action(Coded):
     RESOLVE = ("resolve", "议定办结")
     SUPERVISE = ("supervise", "督办")
     REVIEW = ("review", "挂账复核")
+    CONFIRM = ("confirm", "确认完成")  # an action item (议定事项) done: no resident is called back
     # Not a transition: the first event of every concern.
     RECEIVE = ("receive", "受理")
 

@@ -16,11 +16,13 @@ and shown as a count beside the figure (`Figure.pending`):
 - 办结率: not yet closed and still within the feedback limit (`now <= feedback_due`, the
   current deadline: extensions and the fresh limit of a rework count);
 - 延期率: not extended and still being handled (received, dispatched, in progress) within
-  the feedback limit: it may yet be extended.
+  the feedback limit: it may yet be extended;
+- 回访率: reported back, waiting for its call-back and still within the follow-up limit
+  (回访时限, the clock `due_at` that runs while a concern waits for follow-up).
 
 The other rates already count only known results (解决率, 满意率, 重办率 over the followed up;
-按期办结率 over the closed; 退单率 over the dispatched, returned so far; 回访率 over the
-reported back) and have no 未到期 count. "Now" is the workspace's clock, never the machine's.
+按期办结率 over the closed; 退单率 over the dispatched, returned so far) and have no 未到期
+count. "Now" is the workspace's clock, never the machine's.
 
 Each rate is one `Part` triple (numerator, denominator, pending) naming predicates that exist
 twice, here on `ConcernFacts` and in SQL in `services.metrics`; the figure and the concerns
@@ -94,7 +96,7 @@ PARTS: dict[str, Part] = {
     "return_rate": Part("returned", "dispatched"),
     "rework_rate": Part("reworked", "followed_up"),
     "extension_rate": Part("extended", "extension_due", "extension_pending"),
-    "followup_rate": Part("followed_up_after_report", "reached_followup"),
+    "followup_rate": Part("followed_up_after_report", "followup_due", "followup_pending"),
 }
 
 
@@ -170,6 +172,7 @@ class ConcernFacts:
     followup_contacted: bool | None = None
     followup_outcome: str | None = None
     followup_satisfaction: str | None = None
+    due_at: datetime | None = None  # the clock that runs now (while awaiting follow-up: 回访时限)
 
 
 @dataclass
@@ -195,6 +198,8 @@ class Counts:
     closure_pending: int = 0
     extension_due: int = 0
     extension_pending: int = 0
+    followup_due: int = 0  # reached_followup less followup_pending
+    followup_pending: int = 0
 
     def __add__(self, other: "Counts") -> "Counts":
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -230,6 +235,13 @@ def extension_pending(f: ConcernFacts, now: datetime) -> bool:
     return f.extension_count == 0 and f.status in RUNNING_STATUSES and now <= f.feedback_due
 
 
+def followup_pending(f: ConcernFacts, now: datetime, o: MetricOptions) -> bool:
+    """未到期 for the follow-up rate: reported back, not yet followed up, waiting for its
+    call-back within the follow-up limit (a wait recorded before the limit existed has none)."""
+    return (f.first_reported_at is not None and f.status == "awaiting_followup" and not is_followed_up(f, o)
+            and f.due_at is not None and now <= f.due_at)
+
+
 def tally(facts: Iterable[ConcernFacts], o: MetricOptions, now: datetime) -> Counts:
     """The counts of the concerns that are counted (the others are skipped), as of `now`."""
     c = Counts()
@@ -250,6 +262,9 @@ def tally(facts: Iterable[ConcernFacts], o: MetricOptions, now: datetime) -> Cou
         c.dispatched += f.dispatched
         c.returned += f.dispatched and f.return_count > 0
         c.reached_followup += f.first_reported_at is not None
+        pending = followup_pending(f, now, o)
+        c.followup_pending += pending
+        c.followup_due += f.first_reported_at is not None and not pending
         c.extended += f.extension_count > 0
         c.closed += f.status == "closed"
         c.closed_on_time += closed_on_time(f, o)

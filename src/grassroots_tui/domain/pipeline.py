@@ -37,6 +37,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     A.RESOLVE: frozenset({S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS}),
     A.SUPERVISE: frozenset({S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS, S.PARKED, S.AWAITING_FOLLOWUP}),
     A.REVIEW: frozenset({S.PARKED}),
+    A.CONFIRM: frozenset({S.AWAITING_FOLLOWUP}),
 }
 
 # Actions a clerk picks by hand (resolve is automatic, receive is intake).
@@ -66,6 +67,7 @@ class ConcernSnapshot:
     on_agenda_meeting: str | None = None
     last_event_at: datetime | None = None  # an action may not be recorded before the latest one
     due_at: datetime | None = None  # the clock running now (follow-up limit, next review of a parked one)
+    kind: str = "concern"  # or "action_item": a meeting's 议定事项, confirmed done instead of followed up
 
 
 @dataclass(frozen=True)
@@ -96,12 +98,17 @@ class Change:
     fields: dict = field(default_factory=dict)  # concern columns to update
 
 
-def allowed_actions(status: Status) -> list[Action]:
-    return [a for a in MANUAL_ACTIONS if status in ALLOWED_FROM[a]]
+ACTION_ITEM = "action_item"
+
+
+def allowed_actions(status: Status, kind: str = "concern") -> list[Action]:
+    """What a clerk may do next: an action item is confirmed done (确认完成), a concern followed up."""
+    skip = A.FOLLOWUP if kind == ACTION_ITEM else A.CONFIRM
+    return [a for a in MANUAL_ACTIONS if status in ALLOWED_FROM[a] and a is not skip]
 
 
 def _refuse(snapshot: ConcernSnapshot, action: Action) -> DomainError:
-    allowed = "、".join(a.label for a in allowed_actions(snapshot.status)) or "无"
+    allowed = "、".join(a.label for a in allowed_actions(snapshot.status, snapshot.kind)) or "无"
     ref = f"{snapshot.reference} " if snapshot.reference else ""
     return DomainError(
         f"{ref}当前状态为“{snapshot.status.label}”，不能{action.label}。此状态可以：{allowed}。", "action"
@@ -124,6 +131,10 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         raise DomainError(f"“{action.label}”不是可执行的操作。", "action")
     if snapshot.status not in ALLOWED_FROM[action]:
         raise _refuse(snapshot, action)
+    if action is A.CONFIRM and snapshot.kind != ACTION_ITEM:
+        raise DomainError("只有议定事项可以“确认完成”；诉求需要回访居民后办结。", "action")
+    if action is A.FOLLOWUP and snapshot.kind == ACTION_ITEM:
+        raise DomainError("议定事项不回访居民，请用“确认完成”办结；回访在它所属的诉求上进行。", "action")
     if now < snapshot.received_at:
         raise DomainError("操作时间不能早于受理时间。", "at")
     if snapshot.last_event_at is not None and now < snapshot.last_event_at:
@@ -207,6 +218,9 @@ def plan(snapshot: ConcernSnapshot, request: Request, now: datetime, rules: SlaR
         else:
             to = S.CLOSED
             fields["closed_at"] = now
+    elif action is A.CONFIRM:
+        to = S.CLOSED
+        fields["closed_at"] = now
     elif action is A.REOPEN:
         _need(note, "重新打开必须填写理由。", "note")
         to = S.IN_PROGRESS

@@ -25,7 +25,7 @@ from grassroots_tui.domain.deadlines import DEADLINE_LABEL, DeadlineState, compu
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.domain.reference import format_reference, normalise_reference
-from grassroots_tui.domain.validation import check_text, nfkc, normalise_phone
+from grassroots_tui.domain.validation import check_text, nfkc
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store.models import Category, Clerk, Concern, ConcernEvent, Resident, Unit
 
@@ -114,7 +114,7 @@ def _view(ws: Workspace, c: Concern, cat_name: str, unit_name: str | None, resid
         problem_case=pipeline.is_problem_case(c.rework_count, c.return_count),
         followup_outcome=c.followup_outcome, followup_satisfaction=c.followup_satisfaction,
         closed_at=ws.local(c.closed_at), version=c.version,
-        allowed_actions=[a.value for a in pipeline.allowed_actions(status)], events=events or [],
+        allowed_actions=[a.value for a in pipeline.allowed_actions(status, c.kind)], events=events or [],
     )
 
 
@@ -243,10 +243,9 @@ def log_concern(ws: Workspace, actor_id: int, draft: ConcernDraft, session: Sess
             if resident is None:
                 raise NotFound("找不到所选居民。", "resident")
         elif draft.resident_phone:
-            phone = normalise_phone(draft.resident_phone, "resident_phone")
-            resident = s.exec(select(Resident).where(Resident.phone == phone)).first()
-            if resident is None:
-                raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", "resident_phone")
+            from grassroots_tui.services.residents import resident_by_phone
+
+            resident = resident_by_phone(s, draft.resident_phone)
         repeat_id = None
         prior = None
         if draft.repeat_closed not in REPEAT_CHOICES:
@@ -329,7 +328,7 @@ def snapshot_of(ws: Workspace, c: Concern) -> pipeline.ConcernSnapshot:
         urgency=Urgency(c.urgency), unit_code=c.unit_code, supervision=Supervision(c.supervision),
         rework_count=c.rework_count, return_count=c.return_count, extension_count=c.extension_count,
         first_routed_at=ws.local(c.first_routed_at), first_reported_at=ws.local(c.first_reported_at),
-        reference=c.reference, due_at=ws.local(c.due_at),
+        reference=c.reference, due_at=ws.local(c.due_at), kind=c.kind,
     )
 
 

@@ -19,7 +19,7 @@ RUNNING = tuple(s.value for s in RUNNING_STATUSES)
 # Every state with a clock: handling, the follow-up limit (回访时限), a parked concern's next review.
 CLOCKED = RUNNING + (Status.PARKED.value, Status.AWAITING_FOLLOWUP.value)
 #: What a row's deadline is for, where it is not the handling limit.
-CLOCK_LABEL = {Status.AWAITING_FOLLOWUP.value: "待回访", Status.PARKED.value: "挂账待复核"}
+CLOCK_LABEL = {Status.AWAITING_FOLLOWUP.value: "待回访", Status.PARKED.value: "待复核"}
 
 
 @dataclass(frozen=True)

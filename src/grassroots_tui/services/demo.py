@@ -343,6 +343,9 @@ def _live(rng: random.Random, row: dict, events: list[dict], now: datetime, rule
             req = replace(req, note={"reject": "不属于居委会受理范围", "return": "非本单位职责，退回重新派单",
                                      "park": "需列入明年维修资金计划", "report": "已上门处理并告知居民",
                                      "answer": "已当场解答政策"}[step])
+        if step == "park":
+            # Parked as if reviewed lately: the next review falls in the coming weeks.
+            req = replace(req, until=(now + timedelta(days=rng.randint(1, 40))).date())
         elif step == "extend":
             new_due = cal.add_working_days(row["feedback_due"].date(), 5)
             req = replace(req, note="需协调多方，申请延期", until=new_due)

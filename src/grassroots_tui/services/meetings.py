@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.calendar import schedule_notice
-from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Outcome, Satisfaction, Status
+from grassroots_tui.domain.codes import Action, Channel, ConcernKind, MeetingType, Nature, Status
 from grassroots_tui.domain.codes import parse as parse_code
 from grassroots_tui.domain.deadlines import END_OF_DAY
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
@@ -1007,6 +1007,17 @@ def get_action_item(ws: Workspace, action_id: int) -> ActionView:
         return next(v for v in _action_views(s, ws, [a.resolution_id])[a.resolution_id] if v.id == action_id)
 
 
+def action_item_id(ws: Workspace, reference: str) -> int:
+    """The action item whose ledger entry is `YD-…`."""
+    ref = normalise_reference(reference)
+    with ws.read() as s:
+        row = s.exec(select(ActionItem.id).join(Concern, Concern.id == ActionItem.concern_id)
+                     .where(Concern.reference == ref)).first()
+    if row is None:
+        raise NotFound(f"找不到议定事项 {ref}。", "action")
+    return int(row)
+
+
 def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str = "") -> list[str]:
     """议定事项办结: walk its pipeline entry to 已办结 (sign, report, confirm), then close the loop.
 
@@ -1028,8 +1039,7 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
             Status.DISPATCHED.value: pipeline.Request(Action.SIGN, note=note),
             Status.PARKED.value: pipeline.Request(Action.RESUME, note=note),
             Status.IN_PROGRESS.value: pipeline.Request(Action.REPORT, note=note),
-            Status.AWAITING_FOLLOWUP.value: pipeline.Request(
-                Action.FOLLOWUP, note=f"确认完成：{note}", outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED),
+            Status.AWAITING_FOLLOWUP.value: pipeline.Request(Action.CONFIRM, note=note),
         }
         while concern.status != Status.CLOSED.value:
             request = steps.get(concern.status)

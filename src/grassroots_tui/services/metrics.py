@@ -77,8 +77,8 @@ class _Sql:
         kinds = self._list("k", o.kinds) or "''"
         statuses = self._list("x", o.exclude_statuses) or "''"
         self.where = (f"c.received_at >= :start AND c.received_at < :end AND c.kind IN ({kinds})"
-                      f" AND c.status NOT IN ({statuses}) AND c.excluded = 0")
-        fu = "c.followup_at IS NOT NULL" + (" AND c.followup_contacted = 1" if o.require_contact else "")
+                      f" AND c.status NOT IN ({statuses}) AND NOT c.excluded")
+        fu = "c.followup_at IS NOT NULL" + (" AND c.followup_contacted" if o.require_contact else "")
         deadline = "c.feedback_due_original" if o.on_time_deadline == "original" else "c.feedback_due"
         closed_on_time = (f"c.status = 'closed' AND c.first_reported_at IS NOT NULL"
                           f" AND c.first_reported_at <= {deadline}")
@@ -87,6 +87,8 @@ class _Sql:
         response_pending = "c.first_routed_at IS NULL AND c.dispatch_due >= :now"
         closure_pending = "c.status != 'closed' AND c.feedback_due >= :now"
         extension_pending = f"c.extension_count = 0 AND c.status IN ({running}) AND c.feedback_due >= :now"
+        followup_pending = (f"c.first_reported_at IS NOT NULL AND c.status = 'awaiting_followup' AND NOT ({fu})"
+                            " AND c.due_at IS NOT NULL AND c.due_at >= :now")
         self.pred: dict[str, str] = {
             "counted": "1",
             "routed_on_time": "c.first_routed_at IS NOT NULL AND c.first_routed_at <= c.dispatch_due",
@@ -99,6 +101,8 @@ class _Sql:
             "dispatched": _DISPATCHED,
             "returned": f"c.return_count > 0 AND {_DISPATCHED}",
             "reached_followup": "c.first_reported_at IS NOT NULL",
+            "followup_pending": followup_pending,
+            "followup_due": f"c.first_reported_at IS NOT NULL AND NOT ({followup_pending})",
             "followed_up": fu,
             "followed_up_after_report": f"{fu} AND c.first_reported_at IS NOT NULL",
             "reworked": f"{fu} AND c.rework_count > 0",
@@ -153,7 +157,7 @@ class _Sql:
     def select_counts(self) -> str:
         cols = [f"coalesce(sum(CASE WHEN {pred} THEN 1 ELSE 0 END), 0) AS {name}" for name, pred in self.pred.items()
                 if name in _COUNT_FIELDS]
-        cols += [f"coalesce(total({expr}), 0) AS {name}" for name, expr in self.points.items()]
+        cols += [f"coalesce(sum({expr}), 0) AS {name}" for name, expr in self.points.items()]
         return ",\n  ".join(cols)
 
 
@@ -332,7 +336,7 @@ def total_behind(ws: Workspace, period: Period, metric: str, part: str = "numera
     """How many concerns a drill-down lists and what they add up to."""
     o = options or load_options()
     q, where, join = _behind_sql(ws, period, metric, part, group, o)
-    sql = f"SELECT count(*), coalesce(total({q.weight(metric)}), 0) FROM concern c {join} WHERE {where}"
+    sql = f"SELECT count(*), coalesce(sum({q.weight(metric)}), 0) FROM concern c {join} WHERE {where}"
     with ws.read() as s:
         rows, points = s.execute(text(sql), q.params).one()
     points = float(points)
@@ -363,7 +367,7 @@ def concern_facts(ws: Workspace, period: Period) -> list[ConcernFacts]:
         first_reported_at=c.first_reported_at, dispatched=c.id in dispatched, return_count=c.return_count,
         rework_count=c.rework_count, extension_count=c.extension_count, followup_at=c.followup_at,
         followup_contacted=c.followup_contacted, followup_outcome=c.followup_outcome,
-        followup_satisfaction=c.followup_satisfaction) for c in rows]
+        followup_satisfaction=c.followup_satisfaction, due_at=c.due_at) for c in rows]
 
 
 def parse_period(start: date | None, end: date | None, today: date) -> Period:

@@ -191,6 +191,20 @@ def _tags(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def resident_by_phone(s: Session, text: str, field: str = "resident_phone") -> Resident:
+    """The registered resident with this phone (typed any way the validator accepts), or NotFound."""
+    phone = normalise_phone(text, field)
+    resident = s.exec(select(Resident).where(Resident.phone == phone)).first()
+    if resident is None:
+        raise NotFound(f"没有登记手机号为 {mask_phone(phone)} 的居民。", field)
+    return resident
+
+
+def resident_id_by_phone(ws: Workspace, text: str, field: str = "resident_phone") -> int:
+    with ws.read() as s:
+        return int(resident_by_phone(s, text, field).id)
+
+
 def prepare_resident(draft: ResidentDraft, *, today: date) -> PreparedResident:
     """Check and normalise a draft (no database): Chinese message and field name on the first error.
 

@@ -117,6 +117,10 @@ class Workspace:
             else:
                 s.add(Setting(key=key, value=value))
 
+    def revision(self) -> str | None:
+        """The database's schema version (the Alembic revision)."""
+        return migrate.current_revision(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
 

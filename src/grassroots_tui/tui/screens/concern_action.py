@@ -46,13 +46,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "reopen": ("note",),
     "agenda": ("meeting", "note"),
     "supervise": ("supervision", "note"),
+    "confirm": ("note",),
 }
 
 NOTE_LABEL = {
     "answer": "答复内容（必填）", "reject": "不予受理理由（必填）", "return": "退单理由（必填）",
     "extend": "延期理由（必填）", "park": "挂账原因（必填）", "report": "办理情况（必填）",
     "followup": "回访记录", "reopen": "重新打开理由（必填）", "merge": "说明",
-    "review": "复核情况（必填）",
+    "review": "复核情况（必填）", "confirm": "完成情况",
 }
 # The date field asks for the new deadline when extending, the next review date when parking.
 UNTIL_LABEL = {"park": "下次复核日期（不填则30天后）", "review": "下次复核日期（不填则30天后）"}

@@ -317,12 +317,9 @@ class MeetingScreen(Screen):
 
     @work(thread=True, group="meeting-units", exit_on_error=False)
     def _open_action_form(self, ws: Any, res: Any) -> None:
-        from sqlmodel import select
+        from grassroots_tui.services.intake import list_units
 
-        from grassroots_tui.store.models import Unit
-
-        with ws.read() as s:
-            units = [(u.code, u.name) for u in s.exec(select(Unit).where(Unit.active).order_by(Unit.code)).all()]
+        units = [(u.code, u.name) for u in list_units(ws)]
         self.app.call_from_thread(self._push_action_form, res, units)
 
     def _push_action_form(self, res: Any, units: list[tuple[str, str]]) -> None:
