@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--no-tui", action="store_true", help="skip the headless screen timing")
     args = parser.parse_args()
 
-    from grassroots_tui.services.ledger import Ledger, LedgerQuery, sync_search_index
+    from grassroots_tui.services.ledger import Ledger, LedgerQuery
     from grassroots_tui.services.workspace import Workspace
 
     t0 = time.perf_counter()
@@ -72,8 +72,9 @@ def main() -> None:
     open_ms = (time.perf_counter() - t0) * 1000
     raw = sqlite3.connect(args.db)
     total = raw.execute("SELECT count(*) FROM concern").fetchone()[0]
+    queued = raw.execute("SELECT count(*) FROM concern_search_dirty").fetchone()[0]
     print(f"database {args.db}: {total} concerns; Workspace.open {open_ms:.0f} ms; "
-          f"search index sync {ms(lambda: sync_search_index(ws))[0]:.1f} ms")
+          f"{queued} concerns queued for the search index (written by another program)")
     print(f"{'':<34}{'ledger':>11}  {'raw SQL':>15}")
 
     # ---- open the ledger: count + first page, newest first

@@ -261,18 +261,6 @@ def test_export_of_the_current_view_and_of_marked_rows_goes_through_the_exporter
     assert [json.loads(a.detail)["rows"] for a in audits] == [len(expected), 2]
 
 
-def test_a_long_queue_is_rebuilt_in_bulk(ledger_ws, monkeypatch) -> None:  # noqa: ANN001
-    ws = ledger_ws
-    with ws.write() as s:  # as after upgrading a database that had concerns before the index
-        s.execute(text("DELETE FROM concern_search_doc"))
-        s.execute(text("INSERT INTO concern_search(concern_search) VALUES ('rebuild')"))
-        s.execute(text("INSERT OR IGNORE INTO concern_search_dirty SELECT id FROM concern"))
-    monkeypatch.setattr(ledger, "REBUILD_ABOVE", 10)
-    assert found(ws, "漏") == scan(ws, "漏") != set()
-    with ws.read() as s:
-        assert s.execute(text("SELECT count(*) FROM concern_search_dirty")).scalar() == 0
-
-
 def test_detail_links_repeats_and_merged_duplicates(ledger_ws, clerk_id) -> None:  # noqa: ANN001
     ws = ledger_ws
     first, dup = [r.reference for r in Ledger(ws, LedgerQuery(view="undispatched")).page(0, 2)]

@@ -58,6 +58,19 @@ def test_populated_older_database_is_backed_up_then_upgraded(db_path: Path) -> N
     ws.close()
 
 
+def test_the_pre_upgrade_backup_is_named_in_the_committees_time(db_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    engine = make_engine(db_path)
+    migrate.upgrade(engine, db_path, "0001")
+    engine.dispose()
+    # 17:30 UTC on 2 December is already 01:30 on 3 December in Shanghai (the committee's zone).
+    ws = Workspace.open(db_path, clock=lambda: datetime(2026, 12, 2, 17, 30, 5, tzinfo=timezone.utc))
+    assert ws.backup_path is not None
+    assert ws.backup_path.name == "test.backup-20261203-013005-0001.sqlite3"
+    ws.close()
+
+
 def test_reopening_a_current_database_makes_no_backup(db_path: Path) -> None:
     Workspace.open(db_path).close()
     ws = Workspace.open(db_path)

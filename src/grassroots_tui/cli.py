@@ -168,6 +168,13 @@ def _run(fn):  # noqa: ANN001, ANN202
         _fail(explain(exc, "执行命令"))
 
 
+def _limit(text: str) -> int:
+    """A `--limit` as typed (full-width digits welcome): a whole number of at least 1, or one Chinese line."""
+    from grassroots_tui.domain.validation import parse_count
+
+    return parse_count(text, "最多条数", "limit", minimum=1)
+
+
 def _fmt(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
 
@@ -249,9 +256,9 @@ def paths(db: DbOpt = None) -> None:
 @app.command()
 def demo(
     db: DbOpt = None,
-    residents: Annotated[int, typer.Option(help="居民人数")] = 600,
-    concerns: Annotated[int, typer.Option(help="诉求件数")] = 1500,
-    seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同数据）")] = 2026,
+    residents: Annotated[str, typer.Option(help="居民人数", metavar="整数")] = "600",
+    concerns: Annotated[str, typer.Option(help="诉求件数", metavar="整数")] = "1500",
+    seed: Annotated[str, typer.Option(help="随机种子（相同种子生成相同数据）", metavar="整数")] = "2026",
     no_launch: Annotated[bool, typer.Option("--no-launch", help="只生成数据，不打开界面")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖一个不是演示库的文件")] = False,
 ) -> None:
@@ -261,11 +268,14 @@ def demo(
     path = Path(db or STATE.db or demo_db_path())
 
     def go() -> None:
+        from grassroots_tui.domain.validation import parse_count
         from grassroots_tui.services.demo import build_demo
 
-        say(f"正在生成演示数据：{residents} 位居民，{concerns} 件诉求 -> {path}")
-        stats = build_demo(path, residents=residents, concerns=concerns, seed=seed, force=force,
-                           progress=lambda msg: say(f"  {msg}"))
+        people = parse_count(residents, "居民人数", "residents")
+        cases = parse_count(concerns, "诉求件数", "concerns")
+        say(f"正在生成演示数据：{people} 位居民，{cases} 件诉求 -> {path}")
+        stats = build_demo(path, residents=people, concerns=cases, seed=parse_count(seed, "随机种子", "seed"),
+                           force=force, progress=lambda msg: say(f"  {msg}"))
         say(f"完成：{stats}")
 
     _run(go)
@@ -358,7 +368,7 @@ def resident_add(
 def resident_list(
     search: Annotated[Optional[str], typer.Option(
         "--search", help="姓名、拼音首字母、手机尾号、3-2-301 或完整身份证号（按身份证号查找记入审计日志）")] = None,
-    limit: Annotated[int, typer.Option(help="最多显示条数")] = 50,
+    limit: Annotated[str, typer.Option(help="最多显示条数", metavar="整数")] = "50",
     reveal: Annotated[bool, typer.Option(
         "--reveal", help="同时显示敏感标签（低保、残疾等），记入审计日志")] = False,
     db: DbOpt = None,
@@ -373,7 +383,7 @@ def resident_list(
         ws = _workspace(db)
         audited = reveal or full_id_number(search) is not None
         who = _clerk(ws, clerk).id if audited else None
-        rows = search_residents(ws, search, limit=limit, actor_id=who, reveal_tags=reveal)
+        rows = search_residents(ws, search, limit=_limit(limit), actor_id=who, reveal_tags=reveal)
         if as_json:
             _print_json(rows)
             return
@@ -518,7 +528,7 @@ def concern_list(
     search: Annotated[Optional[str], typer.Option("--search", help="编号、摘要、详情或居民姓名中的文字")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看已超期")] = False,
     due_soon: Annotated[bool, typer.Option("--due-soon", help="只看将到期")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="最多条数")] = 50,
+    limit: Annotated[str, typer.Option("--limit", help="最多条数", metavar="整数")] = "50",
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -527,8 +537,9 @@ def concern_list(
     def go() -> None:
         from grassroots_tui.services.concern_list import ConcernFilter, list_concerns
 
+        count = _limit(limit)
         rows = list_concerns(_workspace(db), ConcernFilter(status=status, search=search, overdue=overdue,
-                                                           due_soon=due_soon, limit=max(0, limit)))
+                                                           due_soon=due_soon, limit=count))
         if as_json:
             _print_json(rows)
             return

@@ -19,7 +19,14 @@ from grassroots_tui.cli import JsonOpt, _fail, _print_json, _run, app, say
 calendar_app = typer.Typer(help="工作日历：法定节假日与放假调休安排", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 
-YearArg = Annotated[int, typer.Argument(help="年份，如 2027", show_default=False)]
+YearArg = Annotated[str, typer.Argument(help="年份，如 2027", show_default=False, metavar="年份")]
+
+
+def _year(text: str) -> int:
+    """The year as typed (full-width digits welcome), or one Chinese line."""
+    from grassroots_tui.domain.validation import parse_count
+
+    return parse_count(text, "年份", "year", minimum=2000, maximum=2100, example="2027")
 
 
 def _describe(calendar, year: int) -> dict:  # noqa: ANN001
@@ -55,7 +62,7 @@ def show(year: YearArg, as_json: JsonOpt = False) -> None:
     def go() -> None:
         from grassroots_tui.config import load_calendar
 
-        info = _describe(load_calendar(), year)
+        info = _describe(load_calendar(), _year(year))
         if as_json:
             _print_json(info)
         else:
@@ -66,7 +73,7 @@ def show(year: YearArg, as_json: JsonOpt = False) -> None:
 
 @calendar_app.command("add")
 def add(
-    year: YearArg,
+    typed: YearArg,
     holiday: Annotated[Optional[list[str]],
                        typer.Option("--holiday", help="放假日期或区间 2027-02-04..2027-02-10，可重复")] = None,
     workday: Annotated[Optional[list[str]], typer.Option("--workday", help="调休上班的周末日期，可重复")] = None,
@@ -77,6 +84,7 @@ def add(
         from grassroots_tui.config import load_calendar, save_calendar
         from grassroots_tui.domain.calendar import check_entry, check_year, merge_entry, official_year
 
+        year = _year(typed)
         entry = check_entry(year, holiday or [], workday or [])
         calendar = merge_entry(load_calendar(), entry)
         problems, _notes = check_year(calendar, year)
@@ -92,13 +100,14 @@ def add(
 
 
 @calendar_app.command("check")
-def check(year: YearArg) -> None:
+def check(typed: YearArg) -> None:
     """把某年的日历与法定节假日对照：法定节假日必须放假，并列出可疑之处。"""
 
     def go() -> None:
         from grassroots_tui.config import load_calendar
         from grassroots_tui.domain.calendar import check_year, source_label
 
+        year = _year(typed)
         calendar = load_calendar()
         problems, notes = check_year(calendar, year)
         say(f"{year}年：{source_label(calendar, year)}")

@@ -28,7 +28,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _print_json, _run, _workspace, app, one_line, say
+from grassroots_tui.cli import ClerkOpt, DbOpt, JsonOpt, _clerk, _limit, _print_json, _run, _workspace, app, one_line, say
 from grassroots_tui.commands._output import ForceOpt, output_target
 from grassroots_tui.domain.validation import parse_count
 
@@ -144,7 +144,7 @@ def add(
 def list_(
     start: Annotated[Optional[str], typer.Option("--from", help="开始日期（含，默认今天）")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="结束日期（含）")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="最多列出几场")] = 50,
+    limit: Annotated[str, typer.Option("--limit", help="最多列出几场", metavar="整数")] = "50",
     db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """列出会议（默认今天起）。"""
@@ -163,7 +163,7 @@ def list_(
                 from grassroots_tui.domain.errors import DomainError
 
                 raise DomainError("结束日期不能早于开始日期。", "to")
-            rows = list_meetings(ws, first, last, limit=limit)
+            rows = list_meetings(ws, first, last, limit=_limit(limit))
         finally:
             ws.close()
         if as_json:

@@ -11,6 +11,20 @@ Accepted (full-width digits and punctuation are fine, NFKC first):
 - `今天 14:30`, `明天 14:30`, `后天 9:00`, `大后天 9:00`, `昨天 16:00`
 - `周三 14:30`, `星期三 14:30` (the coming one, today included), `下周三 14:30`
 - times as `14:30`, `1430`, `14点`, `14点30`, `14点半`, `下午2点`, `下午2:30`
+- Chinese numerals in times and dates: `三点半`, `十点二十`, `十点零五`, `八点一刻`, `三点三刻`,
+  `十二点`, `两点钟`, `十二月三日` (a small converter, `chinese_number`, rather than a library:
+  numbers up to 99 are all a time or a day needs, and only numerals before 点/时/月 or after
+  点/月 are read, so `周三` stays Wednesday)
+- the full-width space (U+3000) anywhere is a space
+
+A word before a time reads it on the 12-hour clock and must agree with it:
+上午/早上/早晨 1–11 点; 中午 11、12 点 and 1–3 点 (13–15 时);
+下午/傍晚 1–11 点 (+12) and 12 点 (12:00); 晚上 6–11 点 (18–23 时). `晚上十二点` is refused with
+a hint to write `明天 0:00`: read as 00:00 it would silently fall on the next day, and a clerk
+typing `今天晚上十二点` might mean either end of the day. `下午十五点` or `二十五点` is refused
+with a Chinese sentence, like every other impossible time. An hour without such a word is on the
+24-hour clock, whether written `3点半` or `三点半` (03:30; the afternoon is `下午三点半` or `15:30`):
+one reading for both spellings, and the preview under the field shows it.
 
 Errors are a Chinese sentence naming what was wrong, for the line under the field.
 """
@@ -51,9 +65,55 @@ def describe(value: datetime | date) -> str:
     return f"{value.year}年{value.month}月{value.day}日 {weekday_label(value)}"
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN = "零〇一二两三四五六七八九十"
+
+
+def chinese_number(text: str) -> int | None:
+    """`三` 3, `十` 10, `十二` 12, `二十` 20, `二十五` 25, `零五` 5, `〇五` 5: a whole number below 100, or None."""
+    if not text or any(c not in _CN for c in text):
+        return None
+    if "十" not in text:
+        if len(text) == 1:
+            return _CN_DIGITS[text]
+        if len(text) == 2 and text[0] in "零〇" and text[1] != "两":  # 十点零五: minutes written 0 and a digit
+            return _CN_DIGITS[text[1]]
+        return None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or tens == "两" or (tens and tens[0] in "零〇") or len(tens) > 1 or len(ones) > 1:
+        return None
+    if ones in ("零", "〇", "两"):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _arabic(m: re.Match) -> str:
+    value = chinese_number(m[1])
+    return m[0] if value is None else m[0].replace(m[1], str(value), 1)
+
+
+_CN_RUN = f"[{_CN}]+"
+# Chinese numerals that are a time or a date (never `周三`, `星期三`): before 点/时/月, after 点/月.
+_CN_TIME = [
+    (re.compile(rf"({_CN_RUN})(?=点|时|月)"), _arabic),
+    (re.compile(r"(?<=[点时])\s*(一|三)刻"), lambda m: "15" if m[1] == "一" else "45"),
+    (re.compile(rf"(?<=[点时])\s*({_CN_RUN})(?=分|$|\s)"), _arabic),
+    (re.compile(rf"(?<=月)\s*({_CN_RUN})(?=[日号])"), _arabic),
+]
+
+
+def _typed(text: str | None) -> str:
+    return re.sub(r"\s+", " ", nfkc(text)).strip()
+
+
 def _clean(text: str | None) -> str:
-    raw = nfkc(text).replace("：", ":").replace("T", " ").replace("　", " ")
-    return re.sub(r"\s+", " ", raw).strip()
+    raw = nfkc(text).replace("：", ":").replace("T", " ").replace("\u3000", " ")
+    raw = re.sub(r"\s+", " ", raw).strip()
+    raw = re.sub(r"(点|时)钟", r"\1", raw)  # 三点钟
+    for pattern, replace in _CN_TIME:
+        raw = pattern.sub(replace, raw)
+    return raw
 
 
 def _make_date(year: int, month: int, day: int, original: str, field: str | None) -> date:
@@ -132,15 +192,39 @@ def _read_time(part: str, original: str, field: str | None) -> time | None:
         minute = 30 if m[3] == "半" else int(m[3] or 0)
         if m[3] is None and period is None and ":" not in part and "点" not in part and "时" not in part:
             return None  # a bare number is not a time
-    if period in ("下午", "晚上", "傍晚") and 1 <= hour < 12:
-        hour += 12
-    elif period == "中午" and hour < 6:
-        hour += 12
+    if period is not None:
+        hour = _twelve_hour(period, hour, original, field)
     if not 0 <= hour <= 23:
         raise DomainError(f"“{original}”中的小时 {hour} 不对，小时应在 0 到 23 之间。", field)
     if not 0 <= minute <= 59:
         raise DomainError(f"“{original}”中的分钟 {minute} 不对，分钟应在 0 到 59 之间。", field)
     return time(hour, minute)
+
+
+# Which hours each word before a time allows, and how many hours it adds (see the module docstring).
+_PERIOD_HOURS: dict[str, tuple[range, int]] = {
+    "上午": (range(1, 12), 0), "早上": (range(1, 12), 0), "早晨": (range(1, 12), 0),
+    "下午": (range(1, 12), 12), "傍晚": (range(1, 12), 12), "晚上": (range(6, 12), 12),
+}
+
+
+def _twelve_hour(period: str, hour: int, original: str, field: str | None) -> int:
+    """`下午3点` is 15:00; a word and an hour that do not go together are refused in a sentence."""
+    if period == "中午":
+        if hour in (11, 12):
+            return hour
+        if 1 <= hour <= 3:
+            return hour + 12
+        raise DomainError(f"“{original}”不对：中午是 11 点到 下午3 点，没有“中午{hour}点”。", field)
+    if period == "晚上" and hour in (0, 12, 24):
+        raise DomainError(f"“{original}”是第二天的 0 点，为免弄错日期，请写明哪一天，如 明天 0:00。", field)
+    if period in ("下午", "傍晚") and hour == 12:
+        return 12
+    allowed, add = _PERIOD_HOURS[period]
+    if hour not in allowed:
+        raise DomainError(f"“{original}”不对：{period}是 {allowed.start} 点到 {allowed.stop - 1} 点，"
+                          f"没有“{period}{hour}点”；24 小时制的时刻请直接写，如 15:00。", field)
+    return hour + add
 
 
 def _split(raw: str) -> tuple[str, str]:
@@ -166,11 +250,12 @@ def parse_datetime(text: str | None, now: datetime, field: str | None = "start",
         raise DomainError(f"请填写{what}，{HINT}。", field)
     today = now.date()
     tz: tzinfo | None = now.tzinfo
+    shown = _typed(text)  # errors quote what the clerk typed, not its Arabic-numeral reading
     date_part, time_part = _split(raw)
-    day = _read_date(date_part, today, raw, field, direction)
+    day = _read_date(date_part, today, shown, field, direction)
     if day is None:
         # A time alone means today; a date alone takes the default time.
-        only_time = _read_time(raw, raw, field)
+        only_time = _read_time(raw, shown, field)
         if only_time is not None:
             return datetime.combine(today, only_time, tzinfo=tz)
         raise DomainError(f"无法识别的{what}“{text}”，{HINT}。", field)
@@ -178,7 +263,7 @@ def parse_datetime(text: str | None, now: datetime, field: str | None = "start",
         if default_time is None:
             raise DomainError(f"“{text}”缺少时刻，请写上几点几分，如 {date_part} 14:30。", field)
         return datetime.combine(day, default_time, tzinfo=tz)
-    clock = _read_time(time_part, raw, field)
+    clock = _read_time(time_part, shown, field)
     if clock is None:
         raise DomainError(f"无法识别“{text}”中的时刻“{time_part}”，请写成 14:30 或 14点半。", field)
     return datetime.combine(day, clock, tzinfo=tz)
@@ -190,7 +275,7 @@ def parse_date(text: str | None, today: date, field: str | None = "date", *, wha
     raw = _clean(text)
     if not raw:
         raise DomainError(f"请填写{what}，可以写成 2026-12-03、12-03 或 明天。", field)
-    day = _read_date(raw, today, raw, field, direction)
+    day = _read_date(raw, today, _typed(text), field, direction)
     if day is None:
         raise DomainError(f"无法识别的{what}“{text}”，可以写成 2026-12-03、12-03 或 明天。", field)
     return day
@@ -212,4 +297,5 @@ def parse_period_days(start: str | None, end: str | None, today: date) -> tuple[
     return first, last
 
 
-__all__ = ["Direction", "parse_period_days", "parse_datetime", "parse_date", "describe", "weekday_label", "HINT", "WEEKDAY_NAMES"]
+__all__ = ["Direction", "chinese_number", "parse_period_days", "parse_datetime", "parse_date", "describe",
+           "weekday_label", "HINT", "WEEKDAY_NAMES"]

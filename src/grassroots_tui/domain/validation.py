@@ -24,17 +24,26 @@ def nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
-def parse_count(text: str | int | None, label: str, field: str, *, minimum: int = 0) -> int:
-    """A whole number the clerk typed (full-width digits welcome), or one Chinese sentence."""
+def parse_count(text: str | int | None, label: str, field: str, *, minimum: int = 0,
+                maximum: int | None = None, example: str = "3") -> int:
+    """A whole number the clerk typed (full-width digits and spaces welcome), or one Chinese sentence.
+
+    Every integer option of the command line goes through here, so `--limit ３` works and
+    `--limit abc` or `--limit -1` is refused in Chinese rather than in Typer's English.
+    """
     if isinstance(text, int):
         value = text
     else:
-        raw = nfkc(text)
-        if not raw.isdigit():
-            raise DomainError(f"{label}应填整数（如 3），“{text}”不是整数。", field)
+        raw = nfkc(text).replace("\u2212", "-")  # NFKC keeps the minus sign U+2212
+        if not re.fullmatch(r"-?[0-9]+", raw):
+            if not raw:
+                raise DomainError(f"{label}应填整数（如 {example}），不能为空。", field)
+            raise DomainError(f"{label}应填整数（如 {example}），“{text}”不是整数。", field)
         value = int(raw)
     if value < minimum:
         raise DomainError(f"{label}不能小于 {minimum}。", field)
+    if maximum is not None and value > maximum:
+        raise DomainError(f"{label}不能大于 {maximum}。", field)
     return value
 
 

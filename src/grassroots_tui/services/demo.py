@@ -132,11 +132,13 @@ def build_demo(path: Path | str, *, residents: int = 600, concerns: int = 1500, 
         resident_rows = _residents(ws, rng, residents, now)
         say(f"居民 {len(resident_rows)} 人")
         counts = _concerns(ws, rng, concerns, now, resident_rows, leaves, by_code, clerk_ids, say)
-        meetings = _meetings(ws, rng, now, clerk_ids)
-        say(f"会议 {meetings} 场")
         from grassroots_tui.services.ledger import rebuild_search_index
 
-        rebuild_search_index(ws)  # one bulk rebuild instead of draining 200 000 queued rows later
+        # The bulk inserts above bypass Workspace.write: one bulk rebuild of the search index, before
+        # the next write transaction (the meetings) would find 200 000 queued concerns.
+        rebuild_search_index(ws)
+        meetings = _meetings(ws, rng, now, clerk_ids)
+        say(f"会议 {meetings} 场")
         with ws.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
         return {"residents": len(resident_rows), "concerns": concerns, "meetings": meetings, **counts}

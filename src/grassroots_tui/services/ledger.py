@@ -8,18 +8,16 @@ come from one indexed ORDER BY (e.g. "by state" = one segment a state, each read
 the (status, due_at) index), so the page at offset 199 950 is an index walk plus one
 query for 50 rows' details.
 
-Free-text search: SQLite FTS5's trigram tokenizer finds nothing below three characters,
-so the index `concern_search` (migration 0003) stores every character as a token of its
-own — ASCII letters and digits as themselves, any other character as `x` + its hex code —
-and a query becomes a phrase of those tokens: `漏水` is the phrase "x6f0f x6c34", found
-wherever the two characters stand side by side. That is exactly a substring test, for one
-character or twenty. Several words separated by spaces must all occur. The searchable text
-of a concern is `search_fields()`: reference, summary, detail, resident name, address;
-text is compared after NFKC and case folding (full-width `ＳＱ` finds `sq`).
+Free-text search: the index `concern_search` (migration 0003) holds one token a character,
+so a query is a phrase of tokens and finds exactly the substrings (domain/search.py). The
+searchable text of a concern is `search_fields()`: reference, summary, detail, resident name,
+address, compared after NFKC and case folding (full-width `ＳＱ` finds `sq`).
 
-The index is fed by triggers that queue changed concerns in `concern_search_dirty`;
-`sync_search_index` rebuilds the queued ones and runs before every search, so concerns
-written by any part of the program (or another clerk's program) are found.
+Reads never write: the index is kept in step by the writers, inside the transaction that
+changes a concern or a resident's name (triggers queue the concern, `Workspace.write` rewrites
+its text before the commit, store/search_index.py), so a search works while another clerk
+holds the write lock. Concerns another program wrote meanwhile are still queued; a search
+compares those few directly instead of trusting their stale index text.
 """
 
 from __future__ import annotations
@@ -39,7 +37,17 @@ from grassroots_tui.domain.deadlines import DeadlineState, deadline_state
 from grassroots_tui.domain.errors import DomainError, NotFound, StaleVersion
 from grassroots_tui.domain.privacy import mask_phone
 from grassroots_tui.domain.reference import normalise_reference
+from grassroots_tui.domain.search import (  # noqa: F401 - re-exported
+    address_text,
+    encode_tokens,
+    fts_query,
+    matches,
+    normalise_search,
+    search_fields,
+    search_terms,
+)
 from grassroots_tui.services.workspace import Workspace
+from grassroots_tui.store import search_index
 from grassroots_tui.store.models import Category, Clerk, Concern, Grid, Resident, Unit
 
 C = Concern.__table__.c
@@ -65,118 +73,30 @@ SORTS: dict[str, str] = {"received": "受理时间", "deadline": "时限", "stat
 
 # ---------------------------------------------------------------- search text
 
-def normalise_search(value: str | None) -> str:
-    """What search compares: NFKC (full-width to half-width) and case folded."""
-    return unicodedata.normalize("NFKC", value or "").casefold()
+def rebuild_search_index(ws: Workspace) -> int:
+    """Rewrite the whole search index (after bulk inserts: the demo builder calls it)."""
+    with ws.write() as s:
+        return search_index.rebuild(s.connection())
 
 
-def _token(ch: str) -> str:
-    if "a" <= ch <= "z" or "0" <= ch <= "9":
-        return ch
-    return f"x{ord(ch):x}"
+def _queued_matches(ws: Workspace, query: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(queued ids, those of them that match): concerns another program wrote since our last write.
 
-
-def encode_tokens(value: str) -> str:
-    """One FTS token a character (the text must already be normalised)."""
-    return " ".join(_token(ch) for ch in value)
-
-
-def address_text(estate: str, building: str, unit_no: str, room: str, location_text: str) -> str:
-    """`幸福里小区 3-2-301 东侧`: how the ledger writes a concern's place."""
-    location = "-".join(p for p in (building, unit_no, room) if p)
-    return " ".join(p for p in (estate, location, location_text) if p)
-
-
-def search_fields(reference: str, summary: str, detail: str, resident_name: str | None,
-                  estate: str, building: str, unit_no: str, room: str, location_text: str) -> list[str]:
-    """The texts a search looks in, normalised; a match never spans two of them."""
-    raw = [reference, summary, detail, resident_name or "",
-           address_text(estate, building, unit_no, room, location_text)]
-    return [normalise_search(v) for v in raw]
-
-
-def search_terms(query: str | None) -> list[str]:
-    return normalise_search(query).split()
-
-
-def matches(fields: Sequence[str], query: str) -> bool:
-    """The plain substring rule the index implements (used by tests and as documentation)."""
-    terms = search_terms(query)
-    return bool(terms) and all(any(t in f for f in fields) for t in terms)
-
-
-def fts_query(query: str) -> str | None:
-    terms = search_terms(query)
-    if not terms:
-        return None
-    return " AND ".join(f'"{encode_tokens(t)}"' for t in terms)
-
-
-_SEARCH_SOURCE = (
-    "SELECT c.id, c.reference, c.summary, c.detail, r.name, c.estate, c.building, c.unit_no, c.room, "
-    "c.location_text FROM concern c LEFT JOIN resident r ON r.id = c.resident_id"
-)
-
-
-def _body(row: Sequence) -> str:
-    return encode_tokens("\n".join(search_fields(*row[1:])))
-
-
-REBUILD_ABOVE = 20000  # queued concerns above which one bulk rebuild is faster than row by row
-
-
-def sync_search_index(ws: Workspace, batch: int = 5000) -> int:
-    """Rebuild the search text of queued concerns; returns how many were rebuilt."""
+    This program's writers leave the queue empty (store/search_index.py); rows queued by another
+    program are read and compared here, so a search is right without writing anything.
+    """
     with ws.read() as s:
-        if not s.execute(text("SELECT EXISTS(SELECT 1 FROM concern_search_dirty)")).scalar():
-            return 0
-        queued = int(s.execute(text("SELECT count(*) FROM concern_search_dirty")).scalar() or 0)
-    if queued > REBUILD_ABOVE:
-        return rebuild_search_index(ws)  # e.g. the first search after upgrading a big database
-    done = 0
-    with ws.write() as s:
         conn = s.connection()
-        while True:
-            ids = [r[0] for r in conn.exec_driver_sql(
-                "SELECT concern_id FROM concern_search_dirty ORDER BY concern_id LIMIT ?", (batch,))]
-            if not ids:
-                break
-            id_list = ",".join(str(int(i)) for i in ids)
-            old = conn.exec_driver_sql(
-                f"SELECT concern_id, body FROM concern_search_doc WHERE concern_id IN ({id_list})").all()
-            if old:
-                conn.exec_driver_sql(
-                    "INSERT INTO concern_search(concern_search, rowid, body) VALUES ('delete', ?, ?)",
-                    [(cid, body) for cid, body in old])
-                conn.exec_driver_sql(f"DELETE FROM concern_search_doc WHERE concern_id IN ({id_list})")
-            rows = [(r[0], _body(r)) for r in conn.exec_driver_sql(f"{_SEARCH_SOURCE} WHERE c.id IN ({id_list})")]
-            if rows:
-                conn.exec_driver_sql("INSERT INTO concern_search_doc(concern_id, body) VALUES (?, ?)", rows)
-                conn.exec_driver_sql("INSERT INTO concern_search(rowid, body) VALUES (?, ?)", rows)
-            conn.exec_driver_sql(f"DELETE FROM concern_search_dirty WHERE concern_id IN ({id_list})")
-            done += len(ids)
-    return done
-
-
-def rebuild_search_index(ws: Workspace, chunk: int = 20000) -> int:
-    """Rebuild the whole search index (after bulk inserts: the demo builder calls it)."""
-    total = 0
-    with ws.write() as s:
-        conn = s.connection()
-        conn.exec_driver_sql("DELETE FROM concern_search_doc")
-        last = 0
-        while True:
-            rows = conn.exec_driver_sql(f"{_SEARCH_SOURCE} WHERE c.id > ? ORDER BY c.id LIMIT ?",
-                                        (last, chunk)).all()
-            if not rows:
-                break
-            conn.exec_driver_sql("INSERT INTO concern_search_doc(concern_id, body) VALUES (?, ?)",
-                                 [(r[0], _body(r)) for r in rows])
-            last = rows[-1][0]
-            total += len(rows)
-        conn.exec_driver_sql("INSERT INTO concern_search(concern_search) VALUES ('rebuild')")
-        conn.exec_driver_sql("DELETE FROM concern_search_dirty")
-    return total
+        queued = tuple(r[0] for r in conn.exec_driver_sql("SELECT concern_id FROM concern_search_dirty"))
+        if not queued:
+            return (), ()
+        hits: list[int] = []
+        for i in range(0, len(queued), 500):
+            id_list = ",".join(str(int(c)) for c in queued[i:i + 500])
+            for row in conn.exec_driver_sql(f"{search_index.SEARCH_SOURCE} WHERE c.id IN ({id_list})"):
+                if matches(search_index.fields_of(row), query):
+                    hits.append(row[0])
+    return queued, tuple(hits)
 
 
 # ---------------------------------------------------------------- the query
@@ -298,8 +218,11 @@ def _conditions(ws: Workspace, q: LedgerQuery, now: datetime) -> list[ColumnElem
 WALK_ABOVE = 300
 
 
-def _text_clause(match: str, walk: bool) -> ColumnElement:
+def _text_clause(match: str, walk: bool, queued: tuple[int, ...] = (), queued_hits: tuple[int, ...] = ()
+                 ) -> ColumnElement:
     sub = "SELECT rowid FROM concern_search WHERE concern_search MATCH :match"
+    if queued:  # the index text of queued concerns may be stale: they match by `queued_hits` alone
+        return or_(and_(C.id.in_(text(sub).bindparams(match=match)), C.id.not_in(queued)), C.id.in_(queued_hits))
     if walk:
         return text(f"+concern.id IN ({sub})").bindparams(match=match)
     return C.id.in_(text(sub).bindparams(match=match))
@@ -341,6 +264,7 @@ class Ledger:
         self._plain = _conditions(ws, query, self.now)
         self._match = fts_query(query.text)
         self._hits: int | None = None  # rows the search index finds, before the other filters
+        self._queued: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # see _queued_matches
         self._segments = _segments(query.sort)
         self._counts: list[int] | None = None
         self._lock = threading.Lock()
@@ -353,28 +277,24 @@ class Ledger:
             if self._first is None:
                 self._first = (limit, self._page(0, limit))
 
-    @property
-    def _where(self) -> list[ColumnElement]:
-        if self._match is None:
-            return self._plain
-        return self._plain + [_text_clause(self._match, False)]
+    def _text(self, walk: bool) -> ColumnElement:
+        if self._queued is None:
+            self._queued = _queued_matches(self.ws, self.query.text)
+        return _text_clause(self._match, walk and (self._hits or 0) > WALK_ABOVE, *self._queued)
 
     def _seg_where(self, seg: Segment, walk: bool = False) -> list[ColumnElement]:
         where = list(self._plain)
         if self._match is not None:
-            where.append(_text_clause(self._match, walk and (self._hits or 0) > WALK_ABOVE))
+            where.append(self._text(walk))
         return where + ([seg.where] if seg.where is not None else [])
-
-    def _ensure_synced(self) -> None:
-        if self.query.text.strip():
-            sync_search_index(self.ws)
 
     def counts(self) -> list[int]:
         with self._lock:
             if self._counts is None:
-                self._ensure_synced()
+                if self._match is not None and self._queued is None:
+                    self._queued = _queued_matches(self.ws, self.query.text)
                 with self.ws.read() as s:
-                    if self._match is not None:
+                    if self._match is not None and not self._queued[0]:
                         self._hits = int(s.execute(text("SELECT count(*) FROM concern_search WHERE concern_search "
                                                         "MATCH :m"), {"m": self._match}).scalar() or 0)
                     if self._hits == 0:
@@ -784,5 +704,5 @@ def board(ws: Workspace, per_column: int = 8, query: LedgerQuery | None = None) 
 
 __all__ = ["VIEWS", "SORTS", "LedgerQuery", "LedgerRow", "Ledger", "FilterChoices", "Choice", "filter_choices",
            "describe", "concern_detail", "ConcernDetail", "batch_act", "BatchResult", "board",
-           "BoardColumn", "sync_search_index", "rebuild_search_index", "matches", "search_fields",
+           "BoardColumn", "rebuild_search_index", "matches", "search_fields",
            "on_time_figure", "default_unit_for"]

@@ -19,6 +19,7 @@ from grassroots_tui.services.errors import storage_error
 from grassroots_tui.store import migrate
 from grassroots_tui.store.engine import make_engine, writer
 from grassroots_tui.store.models import Category, Clerk, Grid, Setting, Unit
+from grassroots_tui.store.search_index import index_queued
 
 
 class Workspace:
@@ -48,7 +49,8 @@ class Workspace:
         settings = settings or Settings()
         engine = make_engine(path, settings.busy_timeout_ms)
         try:
-            backup = migrate.upgrade(engine, path)
+            now = (clock() if clock is not None else datetime.now(settings.tz)).astimezone(settings.tz)
+            backup = migrate.upgrade(engine, path, now=now)  # the backup is named in the committee's time
             ws = cls(path, engine, settings, clock)
             ws.backup_path = backup
             seed_reference_data(ws)
@@ -87,12 +89,15 @@ class Workspace:
 
         A busy database (another clerk's transaction outlasting the busy timeout), a full
         disk or an I/O error rolls the transaction back and raises StorageUnavailable, whose
-        message is one Chinese sentence.
+        message is one Chinese sentence. Before the commit, the search text of the concerns the
+        transaction changed is rewritten (store/search_index.py), so searching never writes.
         """
         try:
             with Session(self.writer_engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
+                    session.flush()  # pending rows fire their triggers before the index is written
+                    index_queued(session.connection())
         except DBAPIError as exc:
             translated = storage_error(exc)
             if translated is None:

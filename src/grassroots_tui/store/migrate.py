@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # The newest revision in migrations/versions. Kept here so that opening a current
 # database needs no Alembic import (a test checks it matches the scripts).
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 
 def alembic_config(engine: Engine | None) -> "Config":
@@ -63,12 +63,14 @@ def has_tables(path: Path) -> bool:
         con.close()
 
 
-def backup(path: Path, revision: str | None) -> Path:
+def backup(path: Path, revision: str | None, now: datetime | None = None) -> Path:
     """The copy kept before an upgrade: single-file, 0600, fsynced under a temporary name, renamed in.
 
+    Its name carries `now`, the committee's time (the workspace passes its clock, in the
+    committee's zone), like every time the clerk sees; without it, the machine's clock in UTC.
     (The store imports nothing of io/, so this repeats the few lines of `safe_file.atomic_write`.)
     """
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'none'}{path.suffix}")
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)  # 0600
     os.close(fd)
@@ -172,8 +174,11 @@ def _known_revision(revision: str) -> bool:
         return False
 
 
-def upgrade(engine: Engine, path: Path, revision: str = "head") -> Path | None:
-    """Bring the database to `revision`; returns the backup path when one was made."""
+def upgrade(engine: Engine, path: Path, revision: str = "head", now: datetime | None = None) -> Path | None:
+    """Bring the database to `revision`; returns the backup path when one was made.
+
+    `now` (the committee's time) names the backup, see `backup`.
+    """
     current = current_revision(engine)
     target = HEAD_REVISION if revision == "head" else revision
     if current == target:
@@ -187,6 +192,6 @@ def upgrade(engine: Engine, path: Path, revision: str = "head") -> Path | None:
             script.get_revision(current)
         except Exception as exc:  # alembic raises several types here
             raise UnknownRevision(current) from exc
-    made = backup(path, current) if has_tables(path) else None
+    made = backup(path, current, now) if has_tables(path) else None
     command.upgrade(alembic_config(engine), revision)
     return made
