@@ -211,13 +211,13 @@ def test_check_on_a_writable_database_says_nothing_of_read_only(closed_db: Path)
 
 def test_an_unexpected_cli_error_is_logged_with_its_trace_and_numbers_masked(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import grassroots_tui.services.concerns as concerns
+    import grassroots_tui.services.concern_list as concern_list
 
     def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
         raise KeyError(f"resident {PHONE} with id {ID_NUMBER}")
 
     assert _cli("--db", str(db_path), "init").exit_code == 0
-    monkeypatch.setattr(concerns, "list_concerns", broken)
+    monkeypatch.setattr(concern_list, "list_concerns", broken)
     result = _cli("--db", str(db_path), "concern", "list")
     log = log_path()
     assert result.exit_code == 1
