@@ -143,3 +143,33 @@ def test_module_entry_point_and_help_do_not_load_the_ui() -> None:
     helped = subprocess.run([sys.executable, "-m", "grassroots_tui", "--help"], capture_output=True, text=True,
                             encoding="utf-8")
     assert helped.returncode == 0 and "concern" in helped.stdout
+
+
+def test_a_database_address_is_never_taken_for_a_file_name(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from typer.testing import CliRunner
+
+    from grassroots_tui.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    cases = {
+        "postgresql+psycopg://clerk@db.example/grassroots": "PostgreSQL",
+        "mysql://x@y/z": "不认识的数据库地址“mysql://…”",
+        "sqlite:///data.sqlite3": "请直接写数据库文件的路径",
+    }
+    for url, words in cases.items():
+        for command in (["concern", "list"], ["paths"], []):  # [] opens the program
+            result = CliRunner().invoke(app, ["--db", url, *command])
+            assert result.exit_code == 1, (command, result.output)
+            assert words in result.output and "Traceback" not in result.output
+        monkeypatch.setenv("GRASSROOTS_DB", url)
+        result = CliRunner().invoke(app, ["concern", "list"])
+        assert result.exit_code == 1 and words in result.output
+        monkeypatch.delenv("GRASSROOTS_DB")
+    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql+psycopg:" or anything else
+    # A Windows path with its drive letter is a path.
+    from grassroots_tui.config import database_url_scheme
+
+    assert database_url_scheme(r"C:\\数据\\grassroots.sqlite3") is None
+    assert database_url_scheme("postgresql://h/db") == "postgresql"
+    assert database_url_scheme("postgresql+psycopg:/clerk@h/db") == "postgresql+psycopg"  # as Path() leaves it
+    assert database_url_scheme("C:/数据/grassroots.sqlite3") is None

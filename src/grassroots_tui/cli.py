@@ -223,7 +223,7 @@ def _launch(db: Path | None, clerk: str | None) -> None:
     from grassroots_tui.config import resolve_db_path
     from grassroots_tui.tui.app import run_app
 
-    run_app(resolve_db_path(db or STATE.db), clerk or STATE.clerk)
+    _run(lambda: run_app(resolve_db_path(db or STATE.db), clerk or STATE.clerk))
 
 
 @app.command()
@@ -246,11 +246,14 @@ def paths(db: DbOpt = None) -> None:
     from grassroots_tui.config import packaged_data_dir, resolve_db_path, user_config_dir, user_data_dir
     from grassroots_tui.services.errors import log_path
 
-    say(f"数据库：{resolve_db_path(db or STATE.db)}")
-    say(f"用户数据目录：{user_data_dir()}")
-    say(f"配置目录（放同名文件即可覆盖默认规则）：{user_config_dir()}")
-    say(f"默认规则文件：{packaged_data_dir()}")
-    say(f"错误日志（意外错误的详细情况）：{log_path()}")
+    def go() -> None:
+        say(f"数据库：{resolve_db_path(db or STATE.db)}")
+        say(f"用户数据目录：{user_data_dir()}")
+        say(f"配置目录（放同名文件即可覆盖默认规则）：{user_config_dir()}")
+        say(f"默认规则文件：{packaged_data_dir()}")
+        say(f"错误日志（意外错误的详细情况）：{log_path()}")
+
+    _run(go)
 
 
 @app.command()

@@ -63,13 +63,34 @@ def demo_db_path() -> Path:
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
-    """`--db PATH`, else `GRASSROOTS_DB`, else the user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("GRASSROOTS_DB")
-    if env:
-        return Path(env).expanduser()
-    return default_db_path()
+    """`--db PATH`, else `GRASSROOTS_DB`, else the user data folder.
+
+    A database address (`scheme://…`) is never taken for a file name: this version opens SQLite
+    files only, and says so, instead of creating a file under a folder named `postgresql+psycopg:`.
+    """
+    raw = os.fspath(explicit) if explicit else os.environ.get("GRASSROOTS_DB", "")
+    if not raw:
+        return default_db_path()
+    scheme = database_url_scheme(raw)
+    if scheme is not None:
+        from grassroots_tui.domain.errors import DomainError
+
+        if scheme.startswith("sqlite"):
+            raise DomainError(f"请直接写数据库文件的路径，而不是“{scheme}://”地址。", "db")
+        if scheme.startswith("postgresql"):
+            raise DomainError("本版本还不能连接 PostgreSQL 数据库，请使用数据库文件的路径。", "db")
+        raise DomainError(f"不认识的数据库地址“{scheme}://…”：请写数据库文件的路径。", "db")
+    return Path(raw).expanduser()
+
+
+def database_url_scheme(text: str) -> str | None:
+    """`postgresql+psycopg` of `postgresql+psycopg://host/db`; None for a path (`C:\\…` included)."""
+    import re
+
+    # `scheme:/` too: a command-line option typed as a path has had its `//` collapsed. One letter
+    # before the colon is a Windows drive.
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]+):/", text.strip())
+    return match.group(1).lower() if match else None
 
 
 def config_file(name: str) -> Path:
