@@ -33,6 +33,35 @@ TRIGGERS = {
     "INSERT OR IGNORE INTO concern_search_dirty(concern_id) SELECT id FROM concern WHERE resident_id = new.id; END",
 }
 
+# PostgreSQL: the same queue, the same trigger names (the search over `concern_search_doc` is the
+# engine's own; SQLite's FTS5 table does not exist there).
+_QUEUE_COLUMNS = "reference, summary, detail, resident_id, estate, building, unit_no, room, location_text"
+PG_QUEUE = (
+    """CREATE OR REPLACE FUNCTION grassroots_queue_concern() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            INSERT INTO concern_search_dirty(concern_id) VALUES (OLD.id) ON CONFLICT DO NOTHING;
+            RETURN OLD;
+        END IF;
+        INSERT INTO concern_search_dirty(concern_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+        RETURN NEW;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION grassroots_queue_resident() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO concern_search_dirty(concern_id) SELECT id FROM concern WHERE resident_id = NEW.id
+            ON CONFLICT DO NOTHING;
+        RETURN NEW;
+    END $$""",
+    "CREATE TRIGGER concern_search_on_insert AFTER INSERT ON concern FOR EACH ROW "
+    "EXECUTE FUNCTION grassroots_queue_concern()",
+    f"CREATE TRIGGER concern_search_on_update AFTER UPDATE OF {_QUEUE_COLUMNS} ON concern FOR EACH ROW "
+    "EXECUTE FUNCTION grassroots_queue_concern()",
+    "CREATE TRIGGER concern_search_on_delete AFTER DELETE ON concern FOR EACH ROW "
+    "EXECUTE FUNCTION grassroots_queue_concern()",
+    "CREATE TRIGGER concern_search_on_resident AFTER UPDATE OF name ON resident FOR EACH ROW "
+    "EXECUTE FUNCTION grassroots_queue_resident()",
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -46,18 +75,28 @@ def upgrade() -> None:
         sa.Column("concern_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("concern_id"),
     )
-    op.execute(
-        "CREATE VIRTUAL TABLE concern_search USING fts5(body, content='concern_search_doc', "
-        "content_rowid='concern_id', columnsize=0, tokenize='unicode61')"
-    )
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in PG_QUEUE:
+            op.execute(statement)
+    else:
+        op.execute(
+            "CREATE VIRTUAL TABLE concern_search USING fts5(body, content='concern_search_doc', "
+            "content_rowid='concern_id', columnsize=0, tokenize='unicode61')"
+        )
+        for name, body in TRIGGERS.items():
+            op.execute(f"CREATE TRIGGER {name} {body}")
     op.execute("INSERT INTO concern_search_dirty(concern_id) SELECT id FROM concern")
 
 
 def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute("DROP TABLE IF EXISTS concern_search")
+        table = "resident" if name.endswith("resident") else "concern"
+        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
+    if postgres:
+        op.execute("DROP FUNCTION IF EXISTS grassroots_queue_concern()")
+        op.execute("DROP FUNCTION IF EXISTS grassroots_queue_resident()")
+    else:
+        op.execute("DROP TABLE IF EXISTS concern_search")
     op.drop_table("concern_search_dirty")
     op.drop_table("concern_search_doc")

@@ -19,7 +19,8 @@ def upgrade() -> None:
     op.create_index("ix_concern_status_closed", "concern", ["status", "closed_at"])
     op.create_index("ix_concern_kind_received", "concern", ["kind", "received_at"])
     op.create_index("ix_concern_problem", "concern", ["status"],
-                    sqlite_where=sa.text("rework_count >= 3 OR return_count >= 3"))
+                    sqlite_where=sa.text("rework_count >= 3 OR return_count >= 3"),
+                    postgresql_where=sa.text("rework_count >= 3 OR return_count >= 3"))
 
 
 def downgrade() -> None:

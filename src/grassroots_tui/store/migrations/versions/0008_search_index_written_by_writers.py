@@ -23,7 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    rebuild(op.get_bind())
+    if op.get_bind().dialect.name == "sqlite":  # the FTS5 index is SQLite's
+        rebuild(op.get_bind())
 
 
 def downgrade() -> None:
