@@ -151,12 +151,12 @@ def test_a_database_address_is_never_taken_for_a_file_name(tmp_path, monkeypatch
     from grassroots_tui.cli import app
 
     monkeypatch.chdir(tmp_path)
-    cases = {
-        "postgresql+psycopg://clerk@db.example/grassroots": "PostgreSQL",
+    refused = {
+        "postgresql://clerk:secret@127.0.0.1:1/grassroots": "地址里不要写密码",
         "mysql://x@y/z": "不认识的数据库地址“mysql://…”",
         "sqlite:///data.sqlite3": "请直接写数据库文件的路径",
     }
-    for url, words in cases.items():
+    for url, words in refused.items():
         for command in (["concern", "list"], ["paths"], []):  # [] opens the program
             result = CliRunner().invoke(app, ["--db", url, *command])
             assert result.exit_code == 1, (command, result.output)
@@ -165,6 +165,9 @@ def test_a_database_address_is_never_taken_for_a_file_name(tmp_path, monkeypatch
         result = CliRunner().invoke(app, ["concern", "list"])
         assert result.exit_code == 1 and words in result.output
         monkeypatch.delenv("GRASSROOTS_DB")
+    # A PostgreSQL address is a server to connect to (nothing listens on port 1): one sentence.
+    result = CliRunner().invoke(app, ["--db", "postgresql://clerk@127.0.0.1:1/grassroots", "concern", "list"])
+    assert result.exit_code == 1 and "连接不上数据库服务器" in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []  # no folder named "postgresql+psycopg:" or anything else
     # A Windows path with its drive letter is a path.
     from grassroots_tui.config import database_url_scheme

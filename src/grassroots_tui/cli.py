@@ -232,7 +232,7 @@ def init(db: DbOpt = None) -> None:
 
     def go() -> None:
         ws = _workspace(db)
-        say(f"数据库已就绪：{ws.path}（版本 {ws.revision()}）")
+        say(f"数据库已就绪：{ws.location}（版本 {ws.revision()}）")
         if ws.backup_path:
             say(f"升级前的备份：{ws.backup_path}")
         ws.close()

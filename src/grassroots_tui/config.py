@@ -62,25 +62,43 @@ def demo_db_path() -> Path:
     return user_data_dir() / "demo.sqlite3"
 
 
-def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
-    """`--db PATH`, else `GRASSROOTS_DB`, else the user data folder.
+def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path | str:
+    """`--db PATH` or `--db postgresql://…`, else `GRASSROOTS_DB`, else the user data folder.
 
-    A database address (`scheme://…`) is never taken for a file name: this version opens SQLite
-    files only, and says so, instead of creating a file under a folder named `postgresql+psycopg:`.
+    A database address (`scheme://…`) is never taken for a file name. PostgreSQL addresses are
+    returned as a SQLAlchemy URL for psycopg 3 (`postgresql+psycopg://user@host:port/db`); the
+    password comes from libpq's usual places (PGPASSWORD, the pgpass file), never from the
+    address, which may end up in a shell history or a settings file.
     """
     raw = os.fspath(explicit) if explicit else os.environ.get("GRASSROOTS_DB", "")
     if not raw:
         return default_db_path()
     scheme = database_url_scheme(raw)
-    if scheme is not None:
-        from grassroots_tui.domain.errors import DomainError
+    if scheme is None:
+        return Path(raw).expanduser()
+    from grassroots_tui.domain.errors import DomainError
 
-        if scheme.startswith("sqlite"):
-            raise DomainError(f"请直接写数据库文件的路径，而不是“{scheme}://”地址。", "db")
-        if scheme.startswith("postgresql"):
-            raise DomainError("本版本还不能连接 PostgreSQL 数据库，请使用数据库文件的路径。", "db")
-        raise DomainError(f"不认识的数据库地址“{scheme}://…”：请写数据库文件的路径。", "db")
-    return Path(raw).expanduser()
+    if scheme.startswith("sqlite"):
+        raise DomainError(f"请直接写数据库文件的路径，而不是“{scheme}://”地址。", "db")
+    if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise DomainError(f"不认识的数据库地址“{scheme}://…”：请写数据库文件的路径，"
+                          "或 postgresql://用户名@服务器/数据库名。", "db")
+    rest = raw.strip()[len(scheme) + 1:].lstrip("/")  # `scheme:/x` as Path() leaves it, or `scheme://x`
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(f"postgresql+psycopg://{rest}")
+    except Exception:  # noqa: BLE001 - any malformed address gets the same sentence
+        raise DomainError("PostgreSQL 地址格式不对，应为 postgresql://用户名@服务器:端口/数据库名。", "db") from None
+    if url.password:
+        raise DomainError("地址里不要写密码：请用 PGPASSWORD 环境变量或 pgpass 文件提供密码。", "db")
+    if not url.database:
+        raise DomainError("PostgreSQL 地址缺少数据库名，应为 postgresql://用户名@服务器/数据库名。", "db")
+    return url.render_as_string(hide_password=False)
+
+
+def is_server_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith("postgresql+psycopg://")
 
 
 def database_url_scheme(text: str) -> str | None:

@@ -18,7 +18,8 @@ def output_target(out: Path | str, *, force: bool, db: Optional[Path]) -> Path:
     Never the database this command would open, its -wal/-shm/-journal, nor any SQLite file;
     an existing ordinary file only with --force.
     """
-    from grassroots_tui.config import resolve_db_path
+    from grassroots_tui.config import is_server_url, resolve_db_path
     from grassroots_tui.io.safe_file import check_target
 
-    return check_target(out, force=force, protected=[resolve_db_path(db or STATE.db)])
+    target = resolve_db_path(db or STATE.db)
+    return check_target(out, force=force, protected=[] if is_server_url(target) else [target])

@@ -37,6 +37,8 @@ STORAGE_MESSAGES = {
     "unopenable": "无法打开数据库文件；请检查文件夹是否存在、是否有写入权限。",
     "corrupt": "数据库文件已损坏或不是数据库；请从备份恢复。",
     "overflow": "数字超出了允许的范围，刚才的操作没有完成；请检查输入的数字。",
+    "unreachable": "连接不上数据库服务器；请检查网络和服务器地址，或请管理员查看数据库服务是否在运行。",
+    "denied": "数据库服务器拒绝了连接（用户名或密码不对，或没有这个数据库的权限）。",
 }
 
 # While a save waits for another clerk's write lock (shown after about a second).

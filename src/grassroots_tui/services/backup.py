@@ -119,6 +119,18 @@ def _stamp(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%d-%H%M%S")
 
 
+SERVER_BACKUP = ("这是 PostgreSQL 服务器上的数据库：请用服务器的工具备份和恢复"
+                 "（pg_dump -Fc 备份，pg_restore 恢复到空数据库），或请管理员按服务器的备份方案处理。")
+
+
+def refuse_server(target: Path | str) -> None:
+    """backup, restore and check work on a SQLite file; on a server they say which tool to use."""
+    from grassroots_tui.config import is_server_url
+
+    if is_server_url(target):
+        raise DomainError(SERVER_BACKUP, "db")
+
+
 def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: datetime | None = None,
                     force: bool = False) -> Path:
     """`grassroots backup`: a checked copy, by default `backups/NAME-DATE-TIME.sqlite3`.
@@ -126,6 +138,7 @@ def backup_database(db_path: Path | str, out: Path | str | None = None, *, now: 
     `out` may not be the database, its -wal/-shm/-journal nor any other SQLite file; an
     existing ordinary file is replaced only with `force`. Checked before any copying.
     """
+    refuse_server(db_path)
     from grassroots_tui.io.safe_file import check_target
 
     db_path = Path(db_path)
@@ -147,6 +160,8 @@ def auto_backup(ws) -> Path | None:  # noqa: ANN001
     Returns the file written, or None when automatic backups are switched off or the backup
     failed (closing the program must never fail because of it; `grassroots check` tells why).
     """
+    if ws.path is None:
+        return None  # a database server is backed up on the server (pg_dump); this copy is SQLite's
     try:
         bs = backup_settings(ws.settings)
     except DomainError:
@@ -287,6 +302,7 @@ def check_database(db_path: Path | str) -> CheckReport:
     and reported as such: SQLite's "attempt to write a readonly database" on opening a WAL file
     is about permissions, not damage.
     """
+    refuse_server(db_path)
     from grassroots_tui.store.engine import storage_failure
 
     db_path = Path(db_path)
@@ -345,6 +361,7 @@ def restore_database(db_path: Path | str, file: Path | str, *, now: datetime | N
     integrity and foreign key checks, with this program's tables and a revision this version
     knows. A backup of an older revision is upgraded the next time the database is opened.
     """
+    refuse_server(db_path)
     db_path, file = Path(db_path), Path(file).expanduser()
     if not file.is_file():
         raise DomainError(f"找不到备份文件 {file}。", "file")

@@ -53,13 +53,17 @@ def _load_state() -> dict:
         return {}
 
 
+def _state_key(ws: Workspace) -> str:
+    return str(ws.path.resolve()) if ws.path is not None else ws.location
+
+
 def remembered_clerk_name(ws: Workspace) -> str | None:
-    return _load_state().get("last_clerk", {}).get(str(ws.path.resolve()))
+    return _load_state().get("last_clerk", {}).get(_state_key(ws))
 
 
 def remember_clerk(ws: Workspace, clerk: ClerkView) -> None:
     state = _load_state()
-    state.setdefault("last_clerk", {})[str(ws.path.resolve())] = clerk.name
+    state.setdefault("last_clerk", {})[_state_key(ws)] = clerk.name
     path = _state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -204,7 +204,7 @@ def check_export_target(ws: Workspace, out: Path | str, *, force: bool = False) 
     """
     from grassroots_tui.io.safe_file import check_target
 
-    return check_target(out, force=force, protected=[ws.path])
+    return check_target(out, force=force, protected=ws.protected_paths)
 
 
 def export_concerns(ws: Workspace, fmt: str, out: Path | str, *, period: Period | None = None,

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select, text
+from sqlalchemy import column as sa_column
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import TextClause
 
 from grassroots_tui.domain import pipeline
 from grassroots_tui.domain.codes import RUNNING_STATUSES, Action, Channel, Status, Supervision
@@ -218,14 +220,15 @@ def _conditions(ws: Workspace, q: LedgerQuery, now: datetime) -> list[ColumnElem
 WALK_ABOVE = 300
 
 
-def _text_clause(match: str, walk: bool, queued: tuple[int, ...] = (), queued_hits: tuple[int, ...] = ()
+def _text_clause(sub: TextClause, walk: bool, queued: tuple[int, ...] = (), queued_hits: tuple[int, ...] = ()
                  ) -> ColumnElement:
-    sub = "SELECT rowid FROM concern_search WHERE concern_search MATCH :match"
+    """`concern.id IN (the search index's hits)`; `sub` is the engine's own (store/search_index.hits)."""
     if queued:  # the index text of queued concerns may be stale: they match by `queued_hits` alone
-        return or_(and_(C.id.in_(text(sub).bindparams(match=match)), C.id.not_in(queued)), C.id.in_(queued_hits))
-    if walk:
-        return text(f"+concern.id IN ({sub})").bindparams(match=match)
-    return C.id.in_(text(sub).bindparams(match=match))
+        return or_(and_(C.id.in_(sub), C.id.not_in(queued)), C.id.in_(queued_hits))
+    if walk:  # SQLite's planner hint; the walk is only chosen there
+        compiled = sub.compile()
+        return text(f"+concern.id IN ({compiled})").bindparams(**compiled.params)
+    return C.id.in_(sub)
 
 
 def _segments(sort: str) -> list[Segment]:
@@ -263,6 +266,8 @@ class Ledger:
         self.now = now or ws.now()
         self._plain = _conditions(ws, query, self.now)
         self._match = fts_query(query.text)
+        self._dialect = ws.engine.dialect.name
+        self._hits_sql = search_index.hits(self._dialect, query.text) if self._match is not None else None
         self._hits: int | None = None  # rows the search index finds, before the other filters
         self._queued: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # see _queued_matches
         self._segments = _segments(query.sort)
@@ -280,7 +285,8 @@ class Ledger:
     def _text(self, walk: bool) -> ColumnElement:
         if self._queued is None:
             self._queued = _queued_matches(self.ws, self.query.text)
-        return _text_clause(self._match, walk and (self._hits or 0) > WALK_ABOVE, *self._queued)
+        walk = walk and self._dialect == "sqlite" and (self._hits or 0) > WALK_ABOVE
+        return _text_clause(self._hits_sql, walk, *self._queued)
 
     def _seg_where(self, seg: Segment, walk: bool = False) -> list[ColumnElement]:
         where = list(self._plain)
@@ -295,8 +301,8 @@ class Ledger:
                     self._queued = _queued_matches(self.ws, self.query.text)
                 with self.ws.read() as s:
                     if self._match is not None and not self._queued[0]:
-                        self._hits = int(s.execute(text("SELECT count(*) FROM concern_search WHERE concern_search "
-                                                        "MATCH :m"), {"m": self._match}).scalar() or 0)
+                        self._hits = int(s.execute(select(func.count()).select_from(
+                            self._hits_sql.columns(sa_column("id")).subquery())).scalar() or 0)
                     if self._hits == 0:
                         self._counts = [0] * len(self._segments)
                     elif self._hits is not None and not self._plain and len(self._segments) == 1:

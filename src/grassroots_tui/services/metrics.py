@@ -90,7 +90,7 @@ class _Sql:
         followup_pending = (f"c.first_reported_at IS NOT NULL AND c.status = 'awaiting_followup' AND NOT ({fu})"
                             " AND c.due_at IS NOT NULL AND c.due_at >= :now")
         self.pred: dict[str, str] = {
-            "counted": "1",
+            "counted": "1 = 1",
             "routed_on_time": "c.first_routed_at IS NOT NULL AND c.first_routed_at <= c.dispatch_due",
             "response_pending": response_pending,
             "response_due": f"NOT ({response_pending})",
@@ -121,10 +121,10 @@ class _Sql:
         """The rows behind one part of a figure: its denominator, its numerator (rows that add
         to it) or its 未到期 concerns; all from `PARTS`, the figure's own definition."""
         if metric == "composite":  # a weighted score: the concerns behind it are the cohort N
-            return "1"
+            return "1 = 1"
         p = PARTS[metric]
         if part == "pending":
-            return self.pred[p.pending] if p.pending else "0"
+            return self.pred[p.pending] if p.pending else "1 = 0"
         den = self.pred[p.denominator]
         if part == "denominator":
             return den

@@ -23,9 +23,10 @@ from grassroots_tui.store.search_index import index_queued
 
 
 class Workspace:
-    def __init__(self, path: Path, engine: Engine, settings: Settings,
-                 clock: Callable[[], datetime] | None = None) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, engine: Engine, settings: Settings,
+                 clock: Callable[[], datetime] | None = None, url: str | None = None) -> None:
+        self.path = path  # the SQLite file, or None on a database server
+        self.url = url  # the server's address (no password), or None for a file
         self.engine = engine
         self.writer_engine = writer(engine)
         self.settings = settings
@@ -35,10 +36,15 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | str, *, settings: Settings | None = None,
              clock: Callable[[], datetime] | None = None) -> "Workspace":
-        """Open (creating or upgrading, after a backup) the database at `path`.
+        """Open (creating or upgrading, after a backup) the database at `path`, or on the server at
+        a `postgresql+psycopg://` address (config.resolve_db_path).
 
         A file that is not a grassroots database is refused before anything touches it.
         """
+        from grassroots_tui.config import is_server_url
+
+        if is_server_url(path):
+            return cls._open_server(str(path), settings or Settings(), clock)
         path = Path(path)
         try:
             migrate.check_file(path)
@@ -67,6 +73,47 @@ class Workspace:
             engine.dispose()
             raise
         return ws
+
+    @classmethod
+    def _open_server(cls, url: str, settings: Settings, clock: Callable[[], datetime] | None) -> "Workspace":
+        from grassroots_tui.store.engine import make_server_engine
+
+        engine = make_server_engine(url, settings.busy_timeout_ms)
+        try:
+            migrate.upgrade_server(engine)
+            ws = cls(None, engine, settings, clock, url=url)
+            seed_reference_data(ws)
+        except migrate.ForeignFile as exc:
+            engine.dispose()
+            raise DomainError(f"数据库 {_shown(url)} 里已有其他程序的表（{'、'.join(exc.tables[:5])}），"
+                              "不是本程序的数据库，未做任何改动；请换一个空的数据库。", "db") from None
+        except migrate.UnknownRevision as exc:
+            engine.dispose()
+            raise DomainError(_newer_message(_shown(url), exc), "db") from None
+        except DBAPIError as exc:
+            engine.dispose()
+            translated = storage_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return ws
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for the clerk: the file, or the server's address."""
+        return str(self.path) if self.path is not None else _shown(self.url or "")
+
+    @property
+    def protected_paths(self) -> list[Path]:
+        """Files no export may overwrite: the SQLite file (and its -wal/-shm, see safe_file)."""
+        return [self.path] if self.path is not None else []
+
+    @property
+    def is_server(self) -> bool:
+        return self.path is None
 
     def now(self) -> datetime:
         if self._clock is not None:
@@ -125,7 +172,12 @@ class Workspace:
         self.engine.dispose()
 
 
-def _newer_message(path: Path, exc: migrate.UnknownRevision) -> str:
+def _shown(url: str) -> str:
+    """`postgresql://clerk@server:5432/grassroots`: the address as the clerk typed it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _newer_message(path: Path | str, exc: migrate.UnknownRevision) -> str:
     return f"数据库 {path} 由更新版本的程序创建（版本 {exc}），请升级程序后再打开。"
 
 

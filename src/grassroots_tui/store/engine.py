@@ -135,6 +135,24 @@ def make_engine(path: Path | str, busy_limit_ms: int | None = None) -> Engine:
     return engine
 
 
+def make_server_engine(url: str, busy_limit_ms: int | None = None) -> Engine:
+    """A PostgreSQL engine through psycopg 3 (`pip install ".[postgres]"`).
+
+    Statements that wait for another clerk's lock give up after the same busy limit as on SQLite
+    (`lock_timeout`); connections are checked before use, as a server may restart.
+    """
+    from grassroots_tui.domain.errors import DomainError
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise DomainError("连接 PostgreSQL 需要 psycopg：请在程序目录运行 pip install \".[postgres]\"。", "db") from None
+    limit_ms = busy_timeout_ms(busy_limit_ms)
+    return create_engine(url, pool_pre_ping=True, connect_args={
+        "connect_timeout": 10, "application_name": "grassroots",
+        "options": f"-c lock_timeout={limit_ms} -c timezone=UTC"})
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine, beginning its transactions with BEGIN IMMEDIATE."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -158,6 +176,30 @@ _FAILURES = (
 )
 
 
+# PostgreSQL's SQLSTATE codes -> the same kinds.
+_PG_STATES = {"55P03": "busy", "40001": "busy", "40P01": "busy", "53100": "full", "25006": "readonly",
+              "28P01": "denied", "28000": "denied", "42501": "denied", "3D000": "denied", "22003": "overflow",
+              "58030": "io"}
+
+
+def _server_failure(exc: BaseException) -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    if not isinstance(exc, psycopg.Error):
+        return None
+    state = getattr(exc, "sqlstate", None)
+    if state in _PG_STATES:
+        return _PG_STATES[state]
+    if isinstance(exc, psycopg.OperationalError):
+        text = str(exc).lower()
+        if "password" in text or "authentication" in text or "does not exist" in text:
+            return "denied"
+        return "unreachable"
+    return None
+
+
 def storage_failure(exc: BaseException) -> str | None:
     """The kind of storage failure behind `exc` ("busy", "full", "io", ...), or None.
 
@@ -174,5 +216,8 @@ def storage_failure(exc: BaseException) -> str | None:
                 if words in text:
                     return kind
             return None
+        kind = _server_failure(current)
+        if kind is not None:
+            return kind
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return None

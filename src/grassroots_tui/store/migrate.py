@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -46,11 +45,12 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    import sqlalchemy as sa
+
     with engine.connect() as conn:
-        try:
-            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except OperationalError:  # no alembic_version table: a new file
-            return None
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None  # a new file or an empty database
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def has_tables(path: Path) -> bool:
@@ -195,3 +195,26 @@ def upgrade(engine: Engine, path: Path, revision: str = "head", now: datetime | 
     made = backup(path, current, now) if has_tables(path) else None
     command.upgrade(alembic_config(engine), revision)
     return made
+
+
+def upgrade_server(engine: Engine, revision: str = "head") -> None:
+    """Bring a PostgreSQL database to `revision`. A database holding other tables and no
+    version of ours is refused before anything is written (ForeignFile "foreign").
+
+    Backups of a server database are the server's business (pg_dump), not a copy beside a file.
+    """
+    import sqlalchemy as sa
+
+    current = current_revision(engine)
+    if current is None:
+        names = [n for n in sa.inspect(engine).get_table_names() if n != "alembic_version"]
+        if names:
+            raise ForeignFile("foreign", tuple(sorted(names)))
+    target = HEAD_REVISION if revision == "head" else revision
+    if current == target:
+        return
+    if current is not None and not _known_revision(current):
+        raise UnknownRevision(current)
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import TextClause
 
-from grassroots_tui.domain.search import search_body, search_fields
+from grassroots_tui.domain.search import fts_query, search_body, search_fields, search_terms
 
 SEARCH_SOURCE = (
     "SELECT c.id, c.reference, c.summary, c.detail, r.name, c.estate, c.building, c.unit_no, c.room, "
@@ -35,10 +37,15 @@ def _body(row: Sequence) -> str:
     return search_body(fields_of(row))
 
 
+def _plain_body(row: Sequence) -> str:
+    """PostgreSQL's indexed text: the normalised fields themselves, one a line (a term never spans two)."""
+    return "\n".join(fields_of(row))
+
+
 def index_queued(conn: Connection, batch: int = 5000) -> int:
     """Rewrite the search text of the queued concerns (in the caller's transaction); how many."""
-    if conn.dialect.name != "sqlite":
-        return 0  # the FTS5 index and its queue exist in SQLite databases only
+    if conn.dialect.name == "postgresql":
+        return _index_queued_plain(conn, batch)
     if not conn.exec_driver_sql("SELECT EXISTS(SELECT 1 FROM concern_search_dirty)").scalar():
         return 0
     if int(conn.exec_driver_sql("SELECT count(*) FROM concern_search_dirty").scalar() or 0) > REBUILD_ABOVE:
@@ -64,8 +71,54 @@ def index_queued(conn: Connection, batch: int = 5000) -> int:
         done += len(ids)
 
 
+def _index_queued_plain(conn: Connection, batch: int) -> int:
+    """PostgreSQL: the queued concerns' text into `concern_search_doc`, taken off the queue."""
+    done = 0
+    while True:
+        ids = [r[0] for r in conn.execute(text(
+            "DELETE FROM concern_search_dirty WHERE concern_id IN "
+            "(SELECT concern_id FROM concern_search_dirty ORDER BY concern_id LIMIT :n) RETURNING concern_id"),
+            {"n": batch})]
+        if not ids:
+            return done
+        conn.execute(text("DELETE FROM concern_search_doc WHERE concern_id = ANY(:ids)"), {"ids": ids})
+        rows = [{"i": r[0], "b": _plain_body(r)}
+                for r in conn.execute(text(f"{SEARCH_SOURCE} WHERE c.id = ANY(:ids)"), {"ids": ids})]
+        if rows:
+            conn.execute(text("INSERT INTO concern_search_doc(concern_id, body) VALUES (:i, :b)"), rows)
+        done += len(ids)
+
+
+def hits(dialect: str, query: str) -> TextClause | None:
+    """The ids of the concerns whose text holds every term of `query` (a plain substring test, for
+    one character or twenty), as a subquery for this engine; None when there is nothing to find.
+
+    SQLite: a phrase of one-character tokens in the FTS5 index. PostgreSQL: LIKE over the plain
+    normalised text (a pg_trgm index, where the server has it, speeds up terms of three or more).
+    """
+    if dialect == "postgresql":
+        terms = search_terms(query)
+        if not terms:
+            return None
+        where = " AND ".join(f"body LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
+        return text(f"SELECT concern_id FROM concern_search_doc WHERE {where}").bindparams(
+            **{f"t{i}": "%" + _like_escape(t) + "%" for i, t in enumerate(terms)})
+    match = fts_query(query)
+    if match is None:
+        return None
+    return text("SELECT rowid FROM concern_search WHERE concern_search MATCH :match").bindparams(match=match)
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def rebuild(conn: Connection, chunk: int = 20000) -> int:
     """Rewrite the whole index (in the caller's transaction); returns the number of concerns."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DELETE FROM concern_search_doc"))
+        conn.execute(text("INSERT INTO concern_search_dirty(concern_id) SELECT id FROM concern ON CONFLICT DO NOTHING"))
+        return _index_queued_plain(conn, chunk)
     total = 0
     conn.exec_driver_sql("DELETE FROM concern_search_doc")
     last = 0

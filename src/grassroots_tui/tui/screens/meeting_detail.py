@@ -409,7 +409,7 @@ class MeetingScreen(Screen):
             return
         name = f"{self.reference}.ics" if choice.kind == "ics" else paper.default_name(choice.kind, self.reference)
         # An existing paper is replaced only when the clerk says so (ReplaceFileDialog: 1).
-        ask_before_writing(self, folder / name, protected=[ws.path],
+        ask_before_writing(self, folder / name, protected=ws.protected_paths,
                            write=lambda path, force: self._write_paper(ws, choice, path, force))
 
     @work(thread=True, group="meeting-paper", exit_on_error=False)
@@ -418,7 +418,7 @@ class MeetingScreen(Screen):
         from grassroots_tui.services.meetings import calendar_options, get_meeting, publish_resolution
 
         try:
-            check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
+            check_target(path, force=force, protected=ws.protected_paths)  # again: the folder may have changed
             meeting = get_meeting(ws, self.reference)
             if choice.kind == "ics":
                 from grassroots_tui.io.ics import write_calendar

@@ -315,7 +315,7 @@ class MeetingsScreen(Screen):
         if folder is None:
             return
         # An existing calendar file is replaced only when the clerk says so (ReplaceFileDialog: 1).
-        ask_before_writing(self, folder / name, protected=[ws.path],
+        ask_before_writing(self, folder / name, protected=ws.protected_paths,
                            write=lambda path, force: self._export(ws, view, anchor, path, force))
 
     @work(thread=True, group="meetings-ics", exit_on_error=False)
@@ -331,7 +331,7 @@ class MeetingsScreen(Screen):
         )
 
         try:
-            check_target(path, force=force, protected=[ws.path])  # again: the folder may have changed
+            check_target(path, force=force, protected=ws.protected_paths)  # again: the folder may have changed
             if view == "upcoming":
                 rows = upcoming_meetings(ws, limit=500, include_cancelled=True)  # calendars learn of cancellations
             else:
