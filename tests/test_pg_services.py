@@ -98,3 +98,26 @@ def test_a_database_holding_other_tables_is_refused_untouched(pg_url: str) -> No
         Workspace.open(resolve_db_path(pg_url))
     assert sa.inspect(engine).get_table_names() == ["payroll"]
     engine.dispose()
+
+
+def test_the_resident_lookup_finds_the_same_on_either_engine(both: Workspace) -> None:
+    from grassroots_tui.services.residents import ResidentDraft, add_resident, lookup_residents, search_residents
+
+    clerk = current_clerk(both).id
+    people = [("张三丰", "13812345678", "3-2-301"), ("张三", "13912340001", "3-2-302"), ("李四", "13700005678", "5-1-101"),
+              ("王小三", "13600001111", "1-1-101")]
+    for name, phone, address in people:
+        add_resident(both, clerk, ResidentDraft(name=name, phone=phone, address=address))
+
+    def names(query: str) -> list[str]:
+        return [v.name for v in lookup_residents(both, query)]
+
+    assert names("张三") == ["张三", "张三丰"]  # exact first, then the prefix
+    assert names("三丰") == ["张三丰"]  # contained, when nothing starts with it
+    assert names("zsf") == ["张三丰"]
+    assert sorted(names("5678")) == ["张三丰", "李四"]  # phone tail
+    assert names("3-2-301") == ["张三丰"]
+    assert sorted(names("3-2")) == ["张三", "张三丰"]
+    assert names("123400") == ["张三"]  # digits inside the number
+    # The register in pinyin order: wang before zhang, and 张三 (zhang1 san1) before 张三丰.
+    assert [v.name for v in search_residents(both, "三")] == ["王小三", "张三", "张三丰"]
