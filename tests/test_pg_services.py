@@ -121,3 +121,44 @@ def test_the_resident_lookup_finds_the_same_on_either_engine(both: Workspace) ->
     assert names("123400") == ["张三"]  # digits inside the number
     # The register in pinyin order: wang before zhang, and 张三 (zhang1 san1) before 张三丰.
     assert [v.name for v in search_residents(both, "三")] == ["王小三", "张三", "张三丰"]
+
+
+def test_the_same_demo_on_both_engines_gives_the_same_search_results_and_figures(pg_url: str, tmp_path: Path,
+                                                                                  clock) -> None:  # noqa: ANN001
+    from grassroots_tui.config import resolve_db_path
+    from grassroots_tui.services.demo import build_demo
+    from grassroots_tui.services.residents import lookup_residents
+
+    clock.set(2026, 12, 2, 9)
+    targets = [tmp_path / "demo.sqlite3", resolve_db_path(pg_url)]
+    for target in targets:
+        build_demo(target, residents=120, concerns=600, seed=7, clock=clock)
+    answers = []
+    for target in targets:
+        ws = Workspace.open(target, clock=clock)
+        try:
+            months = {m: period_figures(ws, Period.month(2026, m)).as_json() for m in (10, 11, 12)}
+            searches = {q: [r.reference for r in Ledger(ws, LedgerQuery(text=q)).page(0, 1000)]
+                        for q in ("漏", "漏水", "灯", "3-2", "噪音", "SQ-2026-0001", "无此字")}
+            lookups = {q: [v.id for v in lookup_residents(ws, q)] for q in ("张", "zh", "1", "12", "3-2")}
+            answers.append((months, searches, lookups))
+        finally:
+            ws.close()
+    sqlite, postgres = answers
+    assert sqlite[1]["漏水"] and sqlite[1]["灯"], "the demo should hold concerns to find"
+    assert postgres == sqlite
+
+
+def test_the_demo_goes_only_into_an_empty_server_database(pg_url: str, clock) -> None:  # noqa: ANN001
+    from grassroots_tui.config import resolve_db_path
+    from grassroots_tui.services.demo import build_demo
+
+    url = resolve_db_path(pg_url)
+    build_demo(url, residents=5, concerns=10, seed=1, clock=clock)
+    with pytest.raises(DomainError, match="已有数据"):
+        build_demo(url, residents=5, concerns=10, seed=2, clock=clock)
+    ws = Workspace.open(url, clock=clock)
+    try:
+        assert Ledger(ws, LedgerQuery()).count() == 10  # the first demo, untouched
+    finally:
+        ws.close()

@@ -266,11 +266,14 @@ def demo(
     force: Annotated[bool, typer.Option("--force", help="覆盖一个不是演示库的文件")] = False,
 ) -> None:
     """生成一个演示数据库（虚构的居民、诉求和会议）并打开程序。"""
-    from grassroots_tui.config import demo_db_path
+    from grassroots_tui.config import demo_db_path, resolve_db_path
 
-    path = Path(db or STATE.db or demo_db_path())
+    path: Path | str = demo_db_path()
 
     def go() -> None:
+        nonlocal path
+        if db or STATE.db:
+            path = resolve_db_path(db or STATE.db)
         from grassroots_tui.domain.validation import parse_count
         from grassroots_tui.services.demo import build_demo
 

@@ -108,15 +108,33 @@ def _prepare(path: Path, force: bool) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _refuse_data(ws: Workspace) -> None:
+    """A server database receives the demo only while it holds nothing (a file is replaced instead)."""
+    from sqlalchemy import func
+
+    with ws.read() as s:
+        held = sum(int(s.exec(select(func.count()).select_from(m)).one()) for m in (Resident, Concern, Meeting))
+    if held:
+        ws.close()
+        raise DomainError(f"数据库 {ws.location} 里已有数据（{held} 条居民、诉求或会议记录），"
+                          "演示数据只写入空的数据库，未做任何改动。", "db")
+
+
 def build_demo(path: Path | str, *, residents: int = 600, concerns: int = 1500, seed: int = 2026,
                force: bool = False, progress: Callable[[str], None] | None = None,
                clock: Callable[[], datetime] | None = None) -> dict:
-    path = Path(path)
+    from grassroots_tui.config import is_server_url
+
     say = progress or (lambda _msg: None)
     if residents < 0 or concerns < 0:
         raise DomainError("人数和件数不能为负数。")
-    _prepare(path, force)
-    ws = Workspace.open(path, clock=clock)
+    if is_server_url(path):
+        ws = Workspace.open(path, clock=clock)
+        _refuse_data(ws)
+    else:
+        path = Path(path)
+        _prepare(path, force)
+        ws = Workspace.open(path, clock=clock)
     try:
         rng = random.Random(seed)
         now = ws.now()
