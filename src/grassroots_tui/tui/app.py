@@ -103,9 +103,12 @@ class GrassrootsApp(App[None]):
     # Set when the database cannot be opened; the dashboard shows it instead of the figures.
     workspace_error: reactive[str] = reactive("")
 
-    def __init__(self, db_path: Path, clerk: str | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, db_path: Path | str, clerk: str | None = None, clock: Clock | None = None) -> None:
         super().__init__()
-        self.db_path = Path(db_path)
+        from grassroots_tui.config import is_server_url
+
+        # A file, or a server's address (config.resolve_db_path), which is not a file name.
+        self.db_path: Path | str = db_path if is_server_url(db_path) else Path(db_path)
         self.requested_clerk = clerk
         self.clock = clock
         self.ws: Workspace | None = None
@@ -362,6 +365,6 @@ _ALIASES = {"new_concern": "djsq", "concerns": "sqtz", "meetings": "ysxs", "resi
             "statistics": "tjfx"}
 
 
-def run_app(db_path: Path, clerk: str | None = None) -> None:
+def run_app(db_path: Path | str, clerk: str | None = None) -> None:
     """Entry point for `grassroots` (the CLI imports this lazily)."""
     GrassrootsApp(db_path, clerk).run()
