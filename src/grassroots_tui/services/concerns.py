@@ -309,7 +309,7 @@ def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
     if request.action is Action.RESOLVE:
         raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
     with ws.write() as s:
-        concern = load_concern(s, reference)
+        concern = load_concern(s, reference, for_update=True)
         transition(s, ws, actor_id, concern, request, at, expected_version=expected_version)
         ref = concern.reference
     return get_concern(ws, ref)

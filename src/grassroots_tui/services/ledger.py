@@ -653,7 +653,7 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
     done: list[str] = []
     with ws.write() as s:
         for reference, version in targets:
-            concern = load_concern(s, reference)
+            concern = load_concern(s, reference, for_update=True)
             stale = StaleVersion(f"{concern.reference} 刚被其他人修改过，整批未执行。请刷新后查看最新状态再操作。",
                                  "version")
             if version is not None and concern.version != version:

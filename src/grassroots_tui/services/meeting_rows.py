@@ -14,9 +14,11 @@ from grassroots_tui.domain.reference import normalise_reference
 from grassroots_tui.store.models import Meeting
 
 
-def find_meeting(session: Session, reference: str) -> Meeting:
+def find_meeting(session: Session, reference: str, *, for_update: bool = False) -> Meeting:
+    """The meeting named `reference`; `for_update` locks its row (see transitions.load_concern)."""
     ref = normalise_reference(reference or "")
-    meeting = session.exec(select(Meeting).where(Meeting.reference == ref)).first()
+    q = select(Meeting).where(Meeting.reference == ref)
+    meeting = session.exec(q.with_for_update() if for_update else q).first()
     if meeting is None:
         raise NotFound(f"找不到会议 {ref or reference}。", "meeting")
     return meeting

@@ -610,7 +610,7 @@ def set_present(ws: Workspace, reference: str, participant_ids: int | Sequence[i
     ids = [participant_ids] if isinstance(participant_ids, int) else list(participant_ids)
     now = ws.now()
     with ws.write() as s:
-        meeting = find_meeting(s, reference)
+        meeting = find_meeting(s, reference, for_update=True)  # a vote being counted waits, or waits for us
         check_editable(meeting)
         rule = meeting_rules(ws)[meeting.type]
         if present:
@@ -650,7 +650,7 @@ def add_agenda_concerns(ws: Workspace, actor_id: int, reference: str, concern_re
     with ws.write() as s:
         meeting = find_meeting(s, reference)
         for concern_reference in concern_references:
-            done = transition(s, ws, actor_id, load_concern(s, concern_reference),
+            done = transition(s, ws, actor_id, load_concern(s, concern_reference, for_update=True),
                               pipeline.Request(Action.AGENDA, meeting_ref=meeting.reference), at)
             item_ids.append(done.agenda_item_id)  # type: ignore[arg-type]
     agenda = {a.id: a for a in get_meeting(ws, reference).agenda}
@@ -743,10 +743,12 @@ def record_vote(ws: Workspace, actor_id: int, resolution_id: int, votes_for: int
     method_code = parse_code(VoteMethod, method, "method").value
     now = ws.now()
     with ws.write() as s:
-        res = s.get(Resolution, resolution_id)
+        res = s.get(Resolution, resolution_id, with_for_update=True)
         if res is None:
             raise NotFound("找不到这项决议。", "resolution")
-        meeting = s.get(Meeting, res.meeting_id)
+        # The meeting's row is locked while the vote is checked against those present, so a
+        # check-in saved at the same moment waits (PostgreSQL; SQLite's writer is alone anyway).
+        meeting = s.get(Meeting, res.meeting_id, with_for_update=True)
         check_editable(meeting)
         if res.status in CARRIED:
             raise DomainError(f"决议 {res.position} 已{RESOLUTION_LABELS[res.status]}，不能再次表决。", "resolution")

@@ -47,9 +47,12 @@ def stale(reference: str) -> StaleVersion:
     return StaleVersion(f"{reference} 刚被其他人修改过，请刷新后查看最新状态再操作。", "version")
 
 
-def load_concern(session: Session, reference: str) -> Concern:
+def load_concern(session: Session, reference: str, *, for_update: bool = False) -> Concern:
+    """The concern named `reference`; `for_update` locks its row until the transaction ends (on
+    PostgreSQL; SQLite's writer already holds the whole database), for a read that decides a write."""
     ref = normalise_reference(reference)
-    concern = session.exec(select(Concern).where(Concern.reference == ref)).first()
+    q = select(Concern).where(Concern.reference == ref)
+    concern = session.exec(q.with_for_update() if for_update else q).first()
     if concern is None:
         raise NotFound(f"找不到诉求 {ref}。", "reference")
     return concern
@@ -178,7 +181,10 @@ def _agenda_meeting(s: Session, concern: Concern, request: pipeline.Request) -> 
 def close_finished_resolutions(s: Session, ws: Workspace, actor_id: int, now: datetime) -> list[str]:
     """Carried resolutions whose action items are all closed: their concerns move to 待回访."""
     moved: list[str] = []
-    candidates = s.exec(select(Resolution).where(Resolution.status.in_(CARRIED), Resolution.done_at.is_(None))).all()
+    # Locked, so two clerks closing a resolution's last two action items at once cannot both see the
+    # other's still open and leave the loop unclosed (PostgreSQL; SQLite's writer is alone anyway).
+    candidates = s.exec(select(Resolution).where(Resolution.status.in_(CARRIED), Resolution.done_at.is_(None))
+                        .order_by(Resolution.id).with_for_update()).all()
     for res in candidates:
         rows = s.exec(select(ActionItem, Concern).join(Concern, Concern.id == ActionItem.concern_id)
                       .where(ActionItem.resolution_id == res.id)).all()
