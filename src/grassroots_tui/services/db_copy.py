@@ -80,6 +80,7 @@ def copy_database(source: Path | str, target_url: str, *, progress: Callable[[st
             for table in tables:
                 _continue_sequence(writer, table)
             search_index.rebuild(writer)
+            writer.execute(sa.text("ANALYZE"))  # the planner's statistics, as after the demo
         return CopyResult(str(source), _shown(target_url), rows)
     finally:
         engine.dispose()

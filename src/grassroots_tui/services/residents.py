@@ -448,27 +448,27 @@ def _lookup_steps(query: str, contains: str = "instr") -> list[tuple[str, dict]]
     short = parse_address_shorthand(query)
     partial = _PARTIAL_ADDRESS.fullmatch(query)
     if short:
-        return [("building = :b AND unit_no = :u AND room = :r ORDER BY building, unit_no, room, sort_key",
+        return [("building = :b AND unit_no = :u AND room = :r ORDER BY building, unit_no, room, sort_key, id",
                  {"b": short.building, "u": short.unit, "r": short.room})]
     if partial:
         room = partial.group(3) or ""
         return [("building = :b AND unit_no = :u AND room >= :r AND room < :r || :top "
-                 "ORDER BY building, unit_no, room, sort_key",
+                 "ORDER BY building, unit_no, room, sort_key, id",
                  {"b": partial.group(1), "u": partial.group(2), "r": room, "top": _TOP})]
     if query.isdigit():
         if len(query) <= 4:
-            return [("phone_tail >= :q AND phone_tail < :q || :top ORDER BY phone_tail, sort_key",
+            return [("phone_tail >= :q AND phone_tail < :q || :top ORDER BY phone_tail, sort_key, id",
                      {"q": query, "top": _TOP})]
-        return [(f"{contains}(phone, :q) > 0", {"q": query})]
+        return [(f"{contains}(phone, :q) > 0 ORDER BY sort_key, id", {"q": query})]
     if re.fullmatch(r"[a-z]+", query):
-        return [("name_initials >= :q AND name_initials < :q || :top ORDER BY name_initials, sort_key",
+        return [("name_initials >= :q AND name_initials < :q || :top ORDER BY name_initials, sort_key, id",
                  {"q": query, "top": _TOP}),
                 ("name_pinyin >= :q AND name_pinyin < :q || :top AND NOT (name_initials >= :q AND "
-                 "name_initials < :q || :top) ORDER BY name_pinyin, sort_key", {"q": query, "top": _TOP})]
-    return [("name >= :q AND name < :q || :top ORDER BY name, sort_key", {"q": query, "top": _TOP}),
+                 "name_initials < :q || :top) ORDER BY name_pinyin, sort_key, id", {"q": query, "top": _TOP})]
+    return [("name >= :q AND name < :q || :top ORDER BY name, sort_key, id", {"q": query, "top": _TOP}),
             # A scan of the (covering) name index: instr() is ~5x faster than LIKE '%x%' here.
             (f"id IN (SELECT id FROM resident WHERE {contains}(name, :q) > 0 AND NOT (name >= :q AND name < :q || :top) "
-             "LIMIT :n)", {"q": query, "top": _TOP})]
+             "LIMIT :n) ORDER BY sort_key, id", {"q": query, "top": _TOP})]
 
 
 def lookup_residents(ws: Workspace, text: str | None, limit: int = 8, *,
