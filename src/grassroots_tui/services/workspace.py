@@ -20,6 +20,7 @@ from grassroots_tui.store import migrate
 from grassroots_tui.store.engine import make_engine, writer
 from grassroots_tui.store.models import Category, Clerk, Grid, Setting, Unit
 from grassroots_tui.store.search_index import index_queued
+from grassroots_tui.store.shares import network_kind
 
 
 class Workspace:
@@ -46,6 +47,10 @@ class Workspace:
         if is_server_url(path):
             return cls._open_server(str(path), settings or Settings(), clock)
         path = Path(path)
+        share = network_kind(path)
+        if share is not None:
+            raise DomainError(f"数据库文件 {path} 在网络共享文件夹上（{share}）：多台电脑共用一个数据库文件会损坏数据，"
+                              "未打开它。请把文件放在本机，或改用 PostgreSQL 数据库（--db postgresql://…）。", "db")
         try:
             migrate.check_file(path)
         except migrate.ForeignFile as exc:
