@@ -35,6 +35,8 @@ def test_the_migrations_reach_head_and_come_back_down_on_postgresql(pg_url: str)
     tables = set(sa.inspect(engine).get_table_names())
     assert {"concern", "concern_event", "meeting_event", "resident", "counter", "concern_search_doc",
             "concern_search_dirty", "audit_log"} <= tables
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("concern_search_doc")}
+    assert "ix_concern_search_doc_trgm" in indexes  # pg_trgm ships with the server packages
     command.downgrade(alembic_config(engine), "base")
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
     command.upgrade(alembic_config(engine), "head")
