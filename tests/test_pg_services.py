@@ -162,3 +162,35 @@ def test_the_demo_goes_only_into_an_empty_server_database(pg_url: str, clock) ->
         assert Ledger(ws, LedgerQuery()).count() == 10  # the first demo, untouched
     finally:
         ws.close()
+
+
+def test_exports_and_the_command_line_read_the_same_on_either_engine(pg_url: str, tmp_path: Path, clock) -> None:  # noqa: ANN001
+    import json
+
+    from typer.testing import CliRunner
+
+    from grassroots_tui.cli import app
+    from grassroots_tui.config import resolve_db_path
+    from grassroots_tui.services.exports import export_concerns
+
+    targets = [tmp_path / "same.sqlite3", resolve_db_path(pg_url)]
+    csvs = []
+    for i, target in enumerate(targets):
+        ws = Workspace.open(target, clock=clock)
+        try:
+            _story(ws)
+            out = tmp_path / f"ledger{i}.csv"
+            export_concerns(ws, "csv", out, actor_id=current_clerk(ws).id)
+            csvs.append(out.read_bytes())
+        finally:
+            ws.close()
+    assert csvs[0] == csvs[1] and "楼上卫生间漏水" in csvs[0].decode("utf-8-sig")
+    # The command line on the server: the address as a clerk types it.
+    url = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    added = CliRunner().invoke(app, ["--db", url, "concern", "add", "--summary", "楼道灯坏了", "--category", "0302",
+                                     "--json"])
+    assert added.exit_code == 0, added.output
+    reference = json.loads(added.output)["reference"]
+    assert reference == "SQ-2026-000011"
+    listed = CliRunner().invoke(app, ["--db", url, "concern", "list", "--search", "楼道灯", "--json"])
+    assert listed.exit_code == 0 and {c["reference"] for c in json.loads(listed.output)} == {"SQ-2026-000002", reference}

@@ -80,7 +80,7 @@ _FOLLOWUP = ("followup_outcome", "followup_satisfaction", "followup_at", "follow
 
 def _where(ws: Workspace, period: Period | None) -> tuple[str, dict[str, Any]]:
     if period is None:
-        return "1", {}
+        return "1 = 1", {}
     start = datetime.combine(period.start, time(0), tzinfo=ws.tz)
     end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=ws.tz)
     return "c.received_at >= :start AND c.received_at < :end", {"start": to_db(start), "end": to_db(end)}
