@@ -103,10 +103,17 @@ def backup(
     """备份数据库（SQLite 在线备份，程序开着时也安全）。"""
 
     def go() -> None:
-        from grassroots_tui.config import resolve_db_path
+        from grassroots_tui.config import is_server_url, resolve_db_path
         from grassroots_tui.services.backup import backup_database
 
-        path = backup_database(resolve_db_path(db or STATE.db), out, force=force)
+        target = resolve_db_path(db or STATE.db)
+        if is_server_url(target):  # the server's own tool: pg_dump, checked with pg_restore --list
+            from grassroots_tui.cli import _now
+            from grassroots_tui.services.server_backup import dump
+
+            path = dump(str(target), out, now=_now(), force=force)
+        else:
+            path = backup_database(target, out, force=force)
         say(f"已备份到 {path}")
 
     _run(go)
@@ -120,10 +127,17 @@ def restore(
     """从备份恢复：先检查备份文件，再把当前数据库另存一份，然后替换。"""
 
     def go() -> None:
-        from grassroots_tui.config import resolve_db_path
+        from grassroots_tui.config import is_server_url, resolve_db_path
         from grassroots_tui.services.backup import restore_database
 
-        result = restore_database(resolve_db_path(db or STATE.db), file)
+        target = resolve_db_path(db or STATE.db)
+        if is_server_url(target):  # into an empty database, with pg_restore
+            from grassroots_tui.services.server_backup import restore as restore_server
+
+            done = restore_server(str(target), file)
+            say(f"已从 {file} 恢复到 {done.target}（{done.concerns} 件诉求，版本 {done.revision}）。")
+            return
+        result = restore_database(target, file)
         say(f"已从 {file} 恢复（{result.concerns} 件诉求，版本 {result.revision}）。")
         if result.aside:
             say(f"恢复前的数据库已另存为 {result.aside}")
