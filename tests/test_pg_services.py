@@ -194,3 +194,22 @@ def test_exports_and_the_command_line_read_the_same_on_either_engine(pg_url: str
     assert reference == "SQ-2026-000011"
     listed = CliRunner().invoke(app, ["--db", url, "concern", "list", "--search", "楼道灯", "--json"])
     assert listed.exit_code == 0 and {c["reference"] for c in json.loads(listed.output)} == {"SQ-2026-000002", reference}
+
+
+def test_a_pc_whose_clock_is_behind_records_after_the_latest_event(both: Workspace, clock) -> None:  # noqa: ANN001
+    """Two clerks' PCs never agree to the second: an action taken "now" on a concern another PC
+    touched a moment "later" is recorded right after it, not refused; a typed time still is."""
+    from datetime import timedelta
+
+    clerk = current_clerk(both).id
+    ref = log_concern(both, clerk, ConcernDraft(summary="楼道灯不亮", category="0302")).reference
+    ahead = clock.now + timedelta(minutes=2)
+    clock.now = ahead  # the other PC, two minutes ahead
+    act(both, clerk, ref, Request(Action.HANDLE))
+    clock.now = ahead - timedelta(minutes=2)  # this PC
+    view = act(both, clerk, ref, Request(Action.REPORT, note="已更换灯泡"))
+    assert [e.action for e in view.events] == ["receive", "handle", "report"]
+    assert view.events[-1].at == view.events[-2].at == ahead
+    with pytest.raises(DomainError, match="不能早于这件诉求的上一条办理记录"):
+        act(both, clerk, ref, Request(Action.FOLLOWUP, outcome=Outcome.SOLVED, satisfaction=Satisfaction.SATISFIED),
+            at=clock.now)

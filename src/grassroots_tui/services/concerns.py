@@ -303,9 +303,10 @@ def act(ws: Workspace, actor_id: int, reference: str, request: pipeline.Request,
     `at` (an action recorded later) may not lie in the future, nor before the concern's latest
     event (pipeline.plan checks that against the snapshot).
     """
-    at = (at or ws.now()).astimezone(ws.tz)
-    if at > ws.now():
-        raise DomainError("操作时间不能晚于现在。", "at")
+    if at is not None:
+        at = at.astimezone(ws.tz)
+        if at > ws.now():
+            raise DomainError("操作时间不能晚于现在。", "at")
     if request.action is Action.RESOLVE:
         raise DomainError("议定办结由会议的议定事项全部完成后自动触发，不能手工执行。", "action")
     with ws.write() as s:

@@ -649,7 +649,7 @@ def batch_act(ws: Workspace, actor_id: int, targets: Sequence[tuple[str, int | N
         raise DomainError("没有标记任何诉求。请先用 Ctrl+T 标记要批量处理的行。", "marks")
     if request.action not in (Action.DISPATCH, Action.SUPERVISE, Action.SIGN):
         raise DomainError(f"“{request.action.label}”不能批量执行。", "action")
-    at = (at or ws.now()).astimezone(ws.tz)
+    at = at.astimezone(ws.tz) if at is not None else None  # None: now, after each concern's latest event
     done: list[str] = []
     with ws.write() as s:
         for reference, version in targets:

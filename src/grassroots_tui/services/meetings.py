@@ -984,7 +984,6 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
     Returns the references of concerns moved to 待回访 by this completion.
     """
     note = check_text(note, "办理情况", "note", limit=2000) or "议定事项已完成"
-    now = ws.now()
     with ws.write() as s:
         action = s.get(ActionItem, action_id)
         if action is None or action.concern_id is None:
@@ -1005,7 +1004,7 @@ def complete_action_item(ws: Workspace, actor_id: int, action_id: int, note: str
             if request is None:
                 raise DomainError(f"议定事项 {concern.reference} 当前为“{Status(concern.status).label}”，"
                                   "不能直接办结。", "action")
-            moved += transition(s, ws, actor_id, concern, request, now, meeting_id=concern.meeting_id).moved
+            moved += transition(s, ws, actor_id, concern, request, None, meeting_id=concern.meeting_id).moved
         return moved
 
 

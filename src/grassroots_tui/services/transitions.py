@@ -129,15 +129,21 @@ def apply_change(session: Session, concern: Concern, change: pipeline.Change, ac
 
 
 def transition(s: Session, ws: Workspace, actor_id: int, concern: Concern, request: pipeline.Request,
-               at: datetime, *, expected_version: int | None = None, meeting_id: int | None = None,
+               at: datetime | None, *, expected_version: int | None = None, meeting_id: int | None = None,
                extra: dict | None = None, plan_at: datetime | None = None) -> Done:
     """Plan, write and follow on, in the caller's transaction (see the module docstring).
 
-    `plan_at` is the time the rules are checked at when it differs from the event's (a meeting's
-    loop closing for a concern received after `at`).
+    `at` None is "now", read once the concern is locked and never before its latest event: two
+    clerks acting on it a moment apart (whose PCs' clocks never agree to the millisecond) are
+    recorded in the order they were written, not refused. A time the clerk typed (补录) is checked
+    strictly by the rules. `plan_at` is the time the rules are checked at when it differs from the
+    event's (a meeting's loop closing for a concern received after `at`).
     """
     if expected_version is not None and concern.version != expected_version:
         raise stale(concern.reference)
+    if at is None:
+        latest = snapshot_of(ws, concern).last_event_at
+        at = ws.now() if latest is None else max(ws.now(), latest)
     meeting = None
     if request.action is Action.AGENDA:
         meeting = _agenda_meeting(s, concern, request)

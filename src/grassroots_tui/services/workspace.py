@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -33,6 +33,7 @@ class Workspace:
         self.settings = settings
         self._clock = clock
         self.backup_path: Path | None = None
+        self._server_offset = timedelta(0)  # the database server's clock minus this PC's
 
     @classmethod
     def open(cls, path: Path | str, *, settings: Settings | None = None,
@@ -87,6 +88,7 @@ class Workspace:
         try:
             migrate.upgrade_server(engine)
             ws = cls(None, engine, settings, clock, url=url)
+            ws._server_offset = _server_offset(engine)
             seed_reference_data(ws)
         except migrate.ForeignFile as exc:
             engine.dispose()
@@ -121,9 +123,11 @@ class Workspace:
         return self.path is None
 
     def now(self) -> datetime:
+        """The committee's now: the injected clock, else this PC's clock — on a database server
+        corrected to the server's, so several PCs whose clocks differ record one timeline."""
         if self._clock is not None:
             return self._clock().astimezone(self.tz)
-        return datetime.now(self.tz)
+        return datetime.now(self.tz) + self._server_offset
 
     @property
     def tz(self):  # noqa: ANN201
@@ -175,6 +179,19 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _server_offset(engine: Engine) -> timedelta:
+    """How far the server's clock is ahead of this PC's (measured once, at the middle of the query)."""
+    from sqlalchemy import text
+
+    before = datetime.now(timezone.utc)
+    with engine.connect() as conn:
+        server = conn.execute(text("SELECT clock_timestamp()")).scalar()
+    after = datetime.now(timezone.utc)
+    if not isinstance(server, datetime) or server.tzinfo is None:
+        return timedelta(0)
+    return server - (before + (after - before) / 2)
 
 
 def _shown(url: str) -> str:
