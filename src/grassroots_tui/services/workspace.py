@@ -60,24 +60,12 @@ class Workspace:
             raise DomainError(_newer_message(path, exc), "db") from None
         settings = settings or Settings()
         engine = make_engine(path, settings.busy_timeout_ms)
-        try:
+        with _opening(engine, str(path)):
             now = (clock() if clock is not None else datetime.now(settings.tz)).astimezone(settings.tz)
             backup = migrate.upgrade(engine, path, now=now)  # the backup is named in the committee's time
             ws = cls(path, engine, settings, clock)
             ws.backup_path = backup
             seed_reference_data(ws)
-        except migrate.UnknownRevision as exc:
-            engine.dispose()
-            raise DomainError(_newer_message(path, exc), "db") from None
-        except DBAPIError as exc:
-            engine.dispose()
-            translated = storage_error(exc)
-            if translated is None:
-                raise
-            raise translated from exc
-        except BaseException:
-            engine.dispose()
-            raise
         return ws
 
     @classmethod
@@ -85,27 +73,15 @@ class Workspace:
         from grassroots_tui.store.engine import make_server_engine
 
         engine = make_server_engine(url, settings.busy_timeout_ms)
-        try:
-            migrate.upgrade_server(engine)
+        with _opening(engine, _shown(url)):
+            try:
+                migrate.upgrade_server(engine)
+            except migrate.ForeignFile as exc:
+                raise DomainError(f"数据库 {_shown(url)} 里已有其他程序的表（{'、'.join(exc.tables[:5])}），"
+                                  "不是本程序的数据库，未做任何改动；请换一个空的数据库。", "db") from None
             ws = cls(None, engine, settings, clock, url=url)
             ws._server_offset = _server_offset(engine)
             seed_reference_data(ws)
-        except migrate.ForeignFile as exc:
-            engine.dispose()
-            raise DomainError(f"数据库 {_shown(url)} 里已有其他程序的表（{'、'.join(exc.tables[:5])}），"
-                              "不是本程序的数据库，未做任何改动；请换一个空的数据库。", "db") from None
-        except migrate.UnknownRevision as exc:
-            engine.dispose()
-            raise DomainError(_newer_message(_shown(url), exc), "db") from None
-        except DBAPIError as exc:
-            engine.dispose()
-            translated = storage_error(exc)
-            if translated is None:
-                raise
-            raise translated from exc
-        except BaseException:
-            engine.dispose()
-            raise
         return ws
 
     @property
@@ -179,6 +155,25 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _opening(engine: Engine, shown: str) -> Iterator[None]:
+    """Opening a database: on any failure the engine is closed, and the reason is one sentence."""
+    try:
+        yield
+    except migrate.UnknownRevision as exc:
+        engine.dispose()
+        raise DomainError(_newer_message(shown, exc), "db") from None
+    except DBAPIError as exc:
+        engine.dispose()
+        translated = storage_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def _server_offset(engine: Engine) -> timedelta:
