@@ -255,6 +255,7 @@ async def test_anonymous_question_answered_and_closed_on_the_spot(known_path, ma
         c = _concern(app, screen.saved.reference)
         assert (c.resident_id, c.status, c.followup_outcome, c.followup_satisfaction) == (
             None, "closed", "solved", "basic")
+        assert "当场办结" in screen_text(app) and "派单时限" not in screen_text(app)
 
 
 async def test_repeat_of_a_closed_concern_asks_and_can_reopen_it(known_path, make_app) -> None:  # noqa: ANN001

@@ -73,12 +73,21 @@ def resident_line(r: ResidentView) -> Text:
     return safe(line)
 
 
+def deadline_line(view: ConcernView) -> str:
+    """What comes next for a concern just saved: its two deadlines, or that there are none."""
+    if view.status == "closed":
+        return f"当场办结（{when(view.closed_at)}），无需派单和回访"
+    if view.status == "merged":
+        return f"已并入 {view.merged_into}，在那件诉求上继续办理"
+    return f"派单时限：{when(view.dispatch_due)}    反馈时限：{when(view.feedback_due)}"
+
+
 def concern_summary(view: ConcernView) -> Text:
-    """The confirmation after a save: reference and both deadlines first."""
+    """The confirmation after a save: reference and what comes next first."""
     t = Text()
     t.append("已登记诉求 ", style="bold")
     t.append(view.reference, style="bold green")
-    t.append("\n派单时限：" + when(view.dispatch_due) + "    反馈时限：" + when(view.feedback_due))
+    t.append("\n" + deadline_line(view))
     t.append(f"\n状态：{view.status_label}    分类：{view.category} {view.category_name}")
     t.append("\n居民：")
     t.append(view.resident_name or "匿名")
@@ -766,8 +775,7 @@ class IntakeScreen(Screen):
         calendar = self._calendar_notice(view)
         if and_next:
             self.reset_form()
-            self.notice(f"已登记 {view.reference}{repeat}：派单时限 {when(view.dispatch_due)}，"
-                        f"反馈时限 {when(view.feedback_due)}" + (f"（{calendar}）" if calendar else ""))
+            self.notice(f"已登记 {view.reference}{repeat}：{deadline_line(view)}" + (f"（{calendar}）" if calendar else ""))
         else:
             done = self.query_one("#intake-done", Static)
             text = concern_summary(view)
