@@ -281,7 +281,7 @@ def demo(
         cases = parse_count(concerns, "诉求件数", "concerns")
         say(f"正在生成演示数据：{people} 位居民，{cases} 件诉求 -> {path}")
         stats = build_demo(path, residents=people, concerns=cases, seed=parse_count(seed, "随机种子", "seed"),
-                           force=force, progress=lambda msg: say(f"  {msg}"))
+                           force=force, progress=lambda msg: say(f"  {msg}"), clock=_clock())
         say(f"完成：{stats}")
 
     _run(go)
