@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 from grassroots_tui.domain.errors import DomainError
 from grassroots_tui.services.workspace import Workspace
 from grassroots_tui.store import migrate, search_index
-from grassroots_tui.store.engine import make_server_engine
+from grassroots_tui.store.engine import make_server_engine, tidy_after_bulk_load
 from grassroots_tui.store.models import Setting  # noqa: F401  (registers every table on the metadata)
 
 CHUNK = 5000
@@ -80,7 +80,7 @@ def copy_database(source: Path | str, target_url: str, *, progress: Callable[[st
             for table in tables:
                 _continue_sequence(writer, table)
             search_index.rebuild(writer)
-            writer.execute(sa.text("ANALYZE"))  # the planner's statistics, as after the demo
+        tidy_after_bulk_load(engine)  # statistics and visibility map, as after the demo
         return CopyResult(str(source), _shown(target_url), rows)
     finally:
         engine.dispose()

@@ -37,6 +37,7 @@ from grassroots_tui.domain.pinyin import full_pinyin, initials, sort_key
 from grassroots_tui.domain.reference import format_reference
 from grassroots_tui.domain.validation import id_check_char
 from grassroots_tui.services.workspace import Workspace
+from grassroots_tui.store.engine import tidy_after_bulk_load
 from grassroots_tui.store.models import (
     AgendaItem,
     Category,
@@ -157,8 +158,7 @@ def build_demo(path: Path | str, *, residents: int = 600, concerns: int = 1500, 
         rebuild_search_index(ws)
         meetings = _meetings(ws, rng, now, clerk_ids)
         say(f"会议 {meetings} 场")
-        with ws.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        tidy_after_bulk_load(ws.engine)
         return {"residents": len(resident_rows), "concerns": concerns, "meetings": meetings, **counts}
     finally:
         ws.close()
