@@ -141,8 +141,9 @@ def transition(s: Session, ws: Workspace, actor_id: int, concern: Concern, reque
     """
     if expected_version is not None and concern.version != expected_version:
         raise stale(concern.reference)
+    snapshot = snapshot_of(ws, concern)
     if at is None:
-        latest = snapshot_of(ws, concern).last_event_at
+        latest = snapshot.last_event_at
         at = ws.now() if latest is None else max(ws.now(), latest)
     meeting = None
     if request.action is Action.AGENDA:
@@ -150,7 +151,7 @@ def transition(s: Session, ws: Workspace, actor_id: int, concern: Concern, reque
         meeting_id = meeting.id
         request = replace(request, meeting_ref=meeting.reference,
                           note=request.note or f"列入{MeetingType(meeting.type).label}（{meeting.topic}）议题")
-    change = pipeline.plan(snapshot_of(ws, concern), request, plan_at or at, ws.settings.sla, ws.settings.calendar)
+    change = pipeline.plan(snapshot, request, plan_at or at, ws.settings.sla, ws.settings.calendar)
     apply_change(s, concern, change, actor_id, at, expected_version, meeting_id, extra)
     s.flush()
     s.refresh(concern)
