@@ -9,6 +9,21 @@ PROCESSES = 6
 EACH = 8
 
 
+def _at_once(target, args: list[tuple], timeout: float) -> list:  # noqa: ANN001
+    """Start one process per `args`, release them together, and return what each put in the queue."""
+    ctx = mp.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*a, start, results)) for a in args]
+    for p in procs:
+        p.start()
+    start.set()
+    got = [results.get(timeout=timeout) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    return got
+
+
 def _clerk_pc(url: str, shared: str, start, results) -> None:  # noqa: ANN001
     from grassroots_tui.domain.codes import Action, Supervision
     from grassroots_tui.domain.errors import StaleVersion
@@ -47,16 +62,7 @@ def test_six_pcs_at_once_lose_nothing(pg_url: str, clock) -> None:  # noqa: ANN0
     url = resolve_db_path(pg_url)
     ws = Workspace.open(url)
     shared = log_concern(ws, current_clerk(ws).id, ConcernDraft(summary="大家都在督办的诉求", category="0801")).reference
-    ctx = mp.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_clerk_pc, args=(url, shared, start, results)) for _ in range(PROCESSES)]
-    for p in procs:
-        p.start()
-    start.set()
-    got = [results.get(timeout=240) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+    got = _at_once(_clerk_pc, [(url, shared)] * PROCESSES, timeout=240)
     refs = [r for rs, _n in got for r in rs]
     assert len(refs) == len(set(refs)) == PROCESSES * EACH
     numbers = sorted(int(r.rsplit("-", 1)[1]) for r in refs)
@@ -104,7 +110,6 @@ def test_the_last_two_action_items_closed_at_once_close_the_loop(pg_url: str, cl
     clock.set(2026, 11, 30, 10)
     ws = Workspace.open(url, clock=clock)
     clerk = current_clerk(ws).id
-    ctx = mp.get_context("spawn")
     try:
         for n in range(ROUNDS):
             clock.set(2026, 11, 30, 10)
@@ -118,15 +123,7 @@ def test_the_last_two_action_items_closed_at_once_close_the_loop(pg_url: str, cl
             res = ms.add_resolution(ws, meeting, "限期清理楼道")
             ms.record_vote(ws, clerk, res.id, 1)
             items = [ms.add_action_item(ws, clerk, res.id, f"清理{k}单元", due=date(2026, 12, 17)).id for k in (1, 2)]
-            start, results = ctx.Event(), ctx.Queue()
-            procs = [ctx.Process(target=_finish, args=(url, i, start, results)) for i in items]
-            for p in procs:
-                p.start()
-            start.set()
-            moved = [results.get(timeout=120) for _ in procs]
-            for p in procs:
-                p.join(timeout=60)
-                assert p.exitcode == 0
+            moved = _at_once(_finish, [(url, i) for i in items], timeout=120)
             # Whichever finished last saw both done and moved the agenda concern, exactly once.
             assert sorted(len(m) for m in moved) == [0, 1], moved
             view = get_concern(ws, concern)
